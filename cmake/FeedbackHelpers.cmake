@@ -1,0 +1,78 @@
+# Compiler flags shared by every target, and the helpers that add libraries,
+# tests, fuzz targets and benchmarks in one line each.
+
+set(FEEDBACK_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+    -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wconversion -Wsign-conversion
+    -Wnull-dereference -Wformat=2 -Wimplicit-fallthrough)
+if(FEEDBACK_WERROR)
+  list(APPEND FEEDBACK_WARNINGS -Werror)
+endif()
+
+if(FEEDBACK_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# Applies the project's warnings to one of our own targets (not to third-party code).
+function(feedback_warnings target)
+  target_compile_options(${target} PRIVATE ${FEEDBACK_WARNINGS})
+endfunction()
+
+# feedback_library(NAME SOURCES ... DEPS ...): a static library under shared/.
+function(feedback_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/shared)
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS})
+  set_target_properties(${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  feedback_warnings(${name})
+endfunction()
+
+# feedback_test(NAME SOURCES ... DEPS ... [LABELS ...]): one GoogleTest executable,
+# registered with CTest test by test. Tests find their data through FEEDBACK_TEST_DATA_DIR.
+function(feedback_test name)
+  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main Threads::Threads)
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
+  target_compile_definitions(${name} PRIVATE
+      FEEDBACK_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data"
+      FEEDBACK_ASSETS_DIR="${PROJECT_SOURCE_DIR}/assets"
+      FEEDBACK_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  feedback_warnings(${name})
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 300)
+  endif()
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 TEST_PREFIX "${name}."
+      PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${ARG_LABELS}")
+endfunction()
+
+# feedback_fuzz(NAME SOURCE DEPS ...): a libFuzzer target when built with clang and
+# FEEDBACK_FUZZ=ON. Otherwise the same entry point is linked with a replay driver and
+# run by CTest over its seed corpus plus bounded random mutations, so every fuzz
+# target is at least exercised by the normal suite.
+function(feedback_fuzz name source)
+  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  add_executable(${name} ${source})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+  feedback_warnings(${name})
+  set(corpus ${PROJECT_SOURCE_DIR}/tests/fuzz/corpus/${name})
+  if(FEEDBACK_FUZZ AND CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    target_compile_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined)
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined)
+  else()
+    target_sources(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests/fuzz/replay_main.cpp)
+    if(FEEDBACK_BUILD_TESTS)
+      add_test(NAME ${name}.replay COMMAND ${name} --mutations=20000 ${corpus})
+      set_tests_properties(${name}.replay PROPERTIES TIMEOUT 300 LABELS fuzz)
+    endif()
+  endif()
+endfunction()
+
+# feedback_bench(NAME SOURCES ... DEPS ...): a Google Benchmark program under bench/.
+function(feedback_bench name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} benchmark::benchmark Threads::Threads)
+  feedback_warnings(${name})
+endfunction()

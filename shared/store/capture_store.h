@@ -1,0 +1,97 @@
+// CaptureStore: the device's durable local database of feedback records and
+// the outbox the sync daemon drains. The kiosk or agent app captures into it;
+// the sync daemon (another process) reads pending records, groups them into
+// batches and marks them acknowledged once the central store has them.
+//
+// Durability: Capture() returns only after the record's transaction has
+// committed with synchronous=FULL in WAL mode, i.e. the WAL is fsynced.
+// Privacy: a record's sensitive fields (free text, hero, contact) pass through
+// the FieldSealer before they are written; only the public part (ids, times,
+// scores, choices) rests in plaintext, as JSON, queryable for local display.
+//
+// Threading: one CaptureStore per thread. Any number of processes may open the
+// same file; waits for another writer are absorbed by the busy timeout.
+// Ownership: the store borrows the sealer and the clock; both must outlive it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "model/record.h"
+#include "store/field_sealer.h"
+#include "store/sqlite.h"
+
+namespace feedback {
+
+enum class OutboxState { kPending = 0, kInBatch = 1, kAcknowledged = 2 };
+
+// A record as it rests on the device: its public part plus the sealed blob.
+struct StoredRecord {
+  FeedbackRecord record;       // public part only: no text, hero or contact
+  std::string epoch_id;        // empty when the record has nothing sensitive
+  Bytes sealed_epoch_key;      // the epoch key, sealed to the central store
+  Bytes sealed_fields;         // SensitiveJson(), sealed
+  OutboxState state = OutboxState::kPending;
+  std::optional<int64_t> batch_seq;
+};
+
+struct OutboxCounts {
+  int64_t pending = 0;
+  int64_t in_batch = 0;
+  int64_t acknowledged = 0;
+  std::optional<TimeMs> oldest_pending_submitted_at;
+};
+
+class CaptureStore {
+ public:
+  // Opens or creates the store at path and brings its schema up to date.
+  // sealer may be null only for a process that never captures (the sync daemon).
+  static Result<CaptureStore> Open(const std::string& path, FieldSealer* sealer,
+                                   const Clock& clock = SystemClock::Instance());
+
+  // Seals and stores one record, durably. Fails with AlreadyExists for a
+  // record id already stored, and with DiskFull / ReadOnly / Corruption /
+  // IoError (each naming the file and what to do) when the disk refuses.
+  Status Capture(const FeedbackRecord& record);
+
+  // Up to limit records in the outbox's pending state, oldest first.
+  Result<std::vector<StoredRecord>> Pending(int limit);
+  Result<StoredRecord> Get(const std::string& record_id);
+
+  // Outbox transitions, each atomic: pending -> in batch seq; in batch seq ->
+  // acknowledged; in batch seq -> pending (the central store did not take it).
+  Status AssignToBatch(int64_t batch_seq, const std::vector<std::string>& record_ids);
+  Status Acknowledge(int64_t batch_seq);
+  Status ReleaseBatch(int64_t batch_seq);
+  Result<OutboxCounts> Counts();
+
+  // The most recent records' public parts, newest first, optionally for one
+  // staff member (the agent desktop's "my last entries" and trend).
+  Result<std::vector<FeedbackRecord>> Recent(int limit, const std::string& staff_id = "");
+
+  // Small device settings and status shared between the app and the daemon
+  // (e.g. "sync.last_success"). Get returns NotFound for an unset key.
+  Status SetSetting(const std::string& key, const std::string& value);
+  Result<std::string> GetSetting(const std::string& key);
+
+  Database& database() { return db_; }
+
+ private:
+  CaptureStore(Database db, FieldSealer* sealer, const Clock& clock)
+      : db_(std::move(db)), sealer_(sealer), clock_(&clock) {}
+
+  Status StoreEpochIfNew(const SealedFields& sealed);
+  Result<std::vector<StoredRecord>> Query(std::string_view where, int limit,
+                                          const std::string& arg);
+
+  Database db_;
+  FieldSealer* sealer_;
+  const Clock* clock_;
+  std::string last_stored_epoch_;  // the newest epoch whose row is committed
+};
+
+}  // namespace feedback
