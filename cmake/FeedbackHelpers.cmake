@@ -34,7 +34,7 @@ function(feedback_test name)
   cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main Threads::Threads)
-  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests ${PROJECT_SOURCE_DIR}/tests/shared)
   target_compile_definitions(${name} PRIVATE
       FEEDBACK_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data"
       FEEDBACK_ASSETS_DIR="${PROJECT_SOURCE_DIR}/assets"

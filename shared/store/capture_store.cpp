@@ -84,11 +84,12 @@ Status CaptureStore::Capture(const FeedbackRecord& record) {
   FEEDBACK_RETURN_IF_ERROR(txn.Begin());
   if (sealed) FEEDBACK_RETURN_IF_ERROR(StoreEpochIfNew(*sealed));
   FEEDBACK_ASSIGN_OR_RETURN(
-      Statement insert,
-      db_.Prepare("INSERT INTO records(id, survey_id, survey_version, device_id, site_id, channel, "
-                  "staff_id, status, submitted_at, public_json, epoch_id, sealed) "
-                  "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"));
-  insert.Bind(1, record.id)
+      Statement * insert,
+      Cached(insert_record_,
+             "INSERT INTO records(id, survey_id, survey_version, device_id, site_id, channel, "
+             "staff_id, status, submitted_at, public_json, epoch_id, sealed) "
+             "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"));
+  insert->Bind(1, record.id)
       .Bind(2, record.survey_id)
       .Bind(3, record.survey_version)
       .Bind(4, record.device_id)
@@ -99,11 +100,13 @@ Status CaptureStore::Capture(const FeedbackRecord& record) {
       .Bind(9, record.submitted_at)
       .Bind(10, public_json);
   if (sealed) {
-    insert.Bind(11, sealed->epoch_id).Bind(12, ByteView(sealed->ciphertext));
+    insert->Bind(11, sealed->epoch_id).Bind(12, ByteView(sealed->ciphertext));
   } else {
-    insert.BindNull(11).BindNull(12);
+    insert->BindNull(11).BindNull(12);
   }
-  if (Status s = insert.Run(); !s.ok()) {
+  Status inserted = insert->Run();
+  insert->Reset();
+  if (Status s = inserted; !s.ok()) {
     if (s.code() == Status::Code::kAlreadyExists) {
       return Status::AlreadyExists("record " + record.id + " is already captured");
     }
@@ -119,11 +122,22 @@ Status CaptureStore::Capture(const FeedbackRecord& record) {
 Status CaptureStore::StoreEpochIfNew(const SealedFields& sealed) {
   if (sealed.epoch_id == last_stored_epoch_) return Status::Ok();
   FEEDBACK_ASSIGN_OR_RETURN(
-      Statement insert,
-      db_.Prepare("INSERT OR IGNORE INTO epochs(epoch_id, sealed_key, created_at) VALUES(?,?,?)"));
-  FEEDBACK_RETURN_IF_ERROR(
-      insert.Bind(1, sealed.epoch_id).Bind(2, ByteView(sealed.sealed_epoch_key)).Bind(3, clock_->NowMs()).Run());
-  return Status::Ok();
+      Statement * insert,
+      Cached(insert_epoch_,
+             "INSERT OR IGNORE INTO epochs(epoch_id, sealed_key, created_at) VALUES(?,?,?)"));
+  Status s = insert->Bind(1, sealed.epoch_id)
+                 .Bind(2, ByteView(sealed.sealed_epoch_key))
+                 .Bind(3, clock_->NowMs())
+                 .Run();
+  insert->Reset();
+  return s;
+}
+
+Result<Statement*> CaptureStore::Cached(std::optional<Statement>& slot, std::string_view sql) {
+  if (!slot) {
+    FEEDBACK_ASSIGN_OR_RETURN(slot, db_.Prepare(sql));
+  }
+  return &*slot;
 }
 
 Result<std::vector<StoredRecord>> CaptureStore::Query(std::string_view where, int limit,

@@ -85,6 +85,8 @@ class CaptureStore {
       : db_(std::move(db)), sealer_(sealer), clock_(&clock) {}
 
   Status StoreEpochIfNew(const SealedFields& sealed);
+  // The statement in slot, prepared on first use (capture is the hot path).
+  Result<Statement*> Cached(std::optional<Statement>& slot, std::string_view sql);
   Result<std::vector<StoredRecord>> Query(std::string_view where, int limit,
                                           const std::string& arg);
 
@@ -92,6 +94,9 @@ class CaptureStore {
   FieldSealer* sealer_;
   const Clock* clock_;
   std::string last_stored_epoch_;  // the newest epoch whose row is committed
+  // Declared after db_, so destroyed (finalized) before the connection closes.
+  std::optional<Statement> insert_record_;
+  std::optional<Statement> insert_epoch_;
 };
 
 }  // namespace feedback

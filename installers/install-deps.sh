@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package the build, the apps and the tests need.
+# Idempotent: does nothing when all are present; runs `apt-get update` once
+# otherwise. Must run as root (or through sudo).
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake pkg-config git ca-certificates clang libclang-rt-14-dev
+  # libraries
+  libsdl2-dev libimgui-dev libstb-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev
+  nlohmann-json3-dev libcpp-httplib-dev libcli11-dev libspdlog-dev libfmt-dev libzstd-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev python3 procps
+  # GUI tests and the headless quick start
+  xvfb xauth xdotool imagemagick x11-utils fonts-dejavu-core fonts-noto-core
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then exec sudo -E bash "$0" "$@"; fi
+  echo "install-deps.sh: run as root (or install sudo): apt-get needs it" >&2
+  exit 1
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages already installed"
+  exit 0
+fi
+echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
+echo "install-deps: done"
