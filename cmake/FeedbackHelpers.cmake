@@ -3,7 +3,7 @@
 
 set(FEEDBACK_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
     -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wconversion -Wsign-conversion
-    -Wnull-dereference -Wformat=2 -Wimplicit-fallthrough)
+    -Wformat=2 -Wimplicit-fallthrough)
 if(FEEDBACK_WERROR)
   list(APPEND FEEDBACK_WARNINGS -Werror)
 endif()

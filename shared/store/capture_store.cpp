@@ -34,6 +34,30 @@ CREATE TABLE epochs(
 );
 CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 )sql"},
+    {2, "what the central store sends down: surveys, roster, published hero stories",
+     R"sql(
+CREATE TABLE surveys(
+  survey_id  TEXT NOT NULL,
+  version    INTEGER NOT NULL,
+  channel    TEXT NOT NULL,
+  definition TEXT NOT NULL,          -- the JSON definition, validated before it is stored
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY(survey_id, version)
+);
+CREATE TABLE staff(
+  staff_id TEXT PRIMARY KEY,
+  display_name TEXT NOT NULL,
+  team     TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE hero_stories(
+  story_id     TEXT PRIMARY KEY,
+  staff_id     TEXT NOT NULL DEFAULT '',
+  staff_name   TEXT NOT NULL,
+  story        TEXT NOT NULL,
+  team         TEXT NOT NULL DEFAULT '',
+  published_at INTEGER NOT NULL
+);
+)sql"},
 };
 
 constexpr std::string_view kSelectStored =
@@ -233,6 +257,101 @@ Result<std::string> CaptureStore::GetSetting(const std::string& key) {
   FEEDBACK_ASSIGN_OR_RETURN(bool row, q.Bind(1, key).Step());
   if (!row) return Status::NotFound("setting '" + key + "' is not set in " + db_.path());
   return q.ColumnText(0);
+}
+
+Status CaptureStore::PutSurvey(const StoredSurvey& survey) {
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement upsert,
+      db_.Prepare("INSERT INTO surveys(survey_id, version, channel, definition, received_at) "
+                  "VALUES(?,?,?,?,?) ON CONFLICT(survey_id, version) DO UPDATE SET "
+                  "definition = excluded.definition, channel = excluded.channel"));
+  return upsert.Bind(1, survey.survey_id)
+      .Bind(2, survey.version)
+      .Bind(3, ChannelName(survey.channel))
+      .Bind(4, survey.definition_json)
+      .Bind(5, clock_->NowMs())
+      .Run();
+}
+
+Result<StoredSurvey> CaptureStore::LatestSurvey(Channel channel) {
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement q, db_.Prepare("SELECT survey_id, version, definition FROM surveys WHERE channel = ? "
+                               "ORDER BY received_at DESC, version DESC LIMIT 1"));
+  FEEDBACK_ASSIGN_OR_RETURN(bool row, q.Bind(1, ChannelName(channel)).Step());
+  if (!row) {
+    return Status::NotFound("no " + std::string(ChannelName(channel)) +
+                            " survey has been received from the central store yet");
+  }
+  return StoredSurvey{q.ColumnText(0), static_cast<int>(q.ColumnInt(1)), channel, q.ColumnText(2)};
+}
+
+Status CaptureStore::ReplaceRoster(const std::vector<StaffMember>& staff) {
+  Transaction txn(db_);
+  FEEDBACK_RETURN_IF_ERROR(txn.Begin());
+  FEEDBACK_RETURN_IF_ERROR(db_.Exec("DELETE FROM staff"));
+  FEEDBACK_ASSIGN_OR_RETURN(Statement insert,
+                            db_.Prepare("INSERT INTO staff(staff_id, display_name, team) VALUES(?,?,?)"));
+  for (const StaffMember& m : staff) {
+    FEEDBACK_RETURN_IF_ERROR(insert.Bind(1, m.staff_id).Bind(2, m.display_name).Bind(3, m.team).Run());
+    insert.Reset();
+  }
+  return txn.Commit();
+}
+
+Result<std::vector<StaffMember>> CaptureStore::Roster() {
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement q, db_.Prepare("SELECT staff_id, display_name, team FROM staff ORDER BY display_name"));
+  std::vector<StaffMember> out;
+  while (true) {
+    FEEDBACK_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    out.push_back({q.ColumnText(0), q.ColumnText(1), q.ColumnText(2)});
+  }
+  return out;
+}
+
+Status CaptureStore::ReplaceHeroStories(const std::vector<HeroStory>& stories) {
+  Transaction txn(db_);
+  FEEDBACK_RETURN_IF_ERROR(txn.Begin());
+  FEEDBACK_RETURN_IF_ERROR(db_.Exec("DELETE FROM hero_stories"));
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement insert,
+      db_.Prepare("INSERT INTO hero_stories(story_id, staff_id, staff_name, story, team, published_at) "
+                  "VALUES(?,?,?,?,?,?)"));
+  for (const HeroStory& h : stories) {
+    FEEDBACK_RETURN_IF_ERROR(insert.Bind(1, h.story_id)
+                                 .Bind(2, h.staff_id)
+                                 .Bind(3, h.staff_name)
+                                 .Bind(4, h.story)
+                                 .Bind(5, h.team)
+                                 .Bind(6, h.published_at)
+                                 .Run());
+    insert.Reset();
+  }
+  return txn.Commit();
+}
+
+Result<std::vector<HeroStory>> CaptureStore::HeroStories(int limit, const std::string& team) {
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement q,
+      db_.Prepare(team.empty()
+                      ? "SELECT story_id, staff_id, staff_name, story, team, published_at FROM "
+                        "hero_stories ORDER BY published_at DESC LIMIT ?"
+                      : "SELECT story_id, staff_id, staff_name, story, team, published_at FROM "
+                        "hero_stories WHERE team = ? ORDER BY published_at DESC LIMIT ?"));
+  if (team.empty()) {
+    q.Bind(1, limit);
+  } else {
+    q.Bind(1, team).Bind(2, limit);
+  }
+  std::vector<HeroStory> out;
+  while (true) {
+    FEEDBACK_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    out.push_back({q.ColumnText(0), q.ColumnText(1), q.ColumnText(2), q.ColumnText(3),
+                   q.ColumnText(4), q.ColumnInt(5)});
+  }
+  return out;
 }
 
 }  // namespace feedback

@@ -46,6 +46,31 @@ struct OutboxCounts {
   std::optional<TimeMs> oldest_pending_submitted_at;
 };
 
+// A survey definition the central store published for this device.
+struct StoredSurvey {
+  std::string survey_id;
+  int version = 0;
+  Channel channel = Channel::kKiosk;
+  std::string definition_json;
+};
+
+// One person on the site's staff roster (hero nominations pick from it).
+struct StaffMember {
+  std::string staff_id;
+  std::string display_name;
+  std::string team;
+};
+
+// A hero story a manager published: shown on kiosk attract screens and agent desktops.
+struct HeroStory {
+  std::string story_id;
+  std::string staff_id;
+  std::string staff_name;
+  std::string story;
+  std::string team;
+  TimeMs published_at = 0;
+};
+
 class CaptureStore {
  public:
   // Opens or creates the store at path and brings its schema up to date.
@@ -77,6 +102,17 @@ class CaptureStore {
   // (e.g. "sync.last_success"). Get returns NotFound for an unset key.
   Status SetSetting(const std::string& key, const std::string& value);
   Result<std::string> GetSetting(const std::string& key);
+
+  // What the sync daemon pulls down from the central store, for the apps.
+  // LatestSurvey is the newest definition received for a channel (NotFound
+  // until one arrives); apps switch to it only between two surveys.
+  Status PutSurvey(const StoredSurvey& survey);
+  Result<StoredSurvey> LatestSurvey(Channel channel);
+  Status ReplaceRoster(const std::vector<StaffMember>& staff);
+  Result<std::vector<StaffMember>> Roster();
+  Status ReplaceHeroStories(const std::vector<HeroStory>& stories);
+  // Newest first; team empty means every team's stories.
+  Result<std::vector<HeroStory>> HeroStories(int limit, const std::string& team = "");
 
   Database& database() { return db_; }
 

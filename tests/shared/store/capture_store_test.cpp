@@ -149,8 +149,39 @@ TEST_F(CaptureStoreTest, ReopenKeepsEverythingAndDoesNotMigrateTwice) {
   }
   CaptureStore store = OpenStore();
   EXPECT_TRUE(store.Get(id).ok());
-  EXPECT_EQ(*store.database().QueryInt("SELECT count(*) FROM schema_migrations"), 1);
+  EXPECT_EQ(*store.database().QueryInt("SELECT count(*) FROM schema_migrations"), 2);
   EXPECT_EQ(*store.database().QueryInt("PRAGMA synchronous"), 2);  // FULL
+}
+
+TEST_F(CaptureStoreTest, DownstreamSurveysRosterAndStories) {
+  CaptureStore store = OpenStore();
+  EXPECT_EQ(store.LatestSurvey(Channel::kKiosk).status().code(), Status::Code::kNotFound);
+  ASSERT_TRUE(store.PutSurvey({"retail_kiosk", 1, Channel::kKiosk, "{v1}"}).ok());
+  clock_.Advance(1000);
+  ASSERT_TRUE(store.PutSurvey({"retail_kiosk", 2, Channel::kKiosk, "{v2}"}).ok());
+  ASSERT_TRUE(store.PutSurvey({"call_log", 1, Channel::kCall, "{call}"}).ok());
+  Result<StoredSurvey> latest = store.LatestSurvey(Channel::kKiosk);
+  ASSERT_TRUE(latest.ok());
+  EXPECT_EQ(latest->version, 2);
+  EXPECT_EQ(latest->definition_json, "{v2}");
+
+  ASSERT_TRUE(store.ReplaceRoster({{"e1", "Ana", "floor"}, {"e2", "Bo", "tills"}}).ok());
+  ASSERT_TRUE(store.ReplaceRoster({{"e3", "Cy", "floor"}}).ok());
+  Result<std::vector<StaffMember>> roster = store.Roster();
+  ASSERT_TRUE(roster.ok());
+  ASSERT_EQ(roster->size(), 1u);
+  EXPECT_EQ((*roster)[0].display_name, "Cy");
+
+  ASSERT_TRUE(store.ReplaceHeroStories({{"s1", "e1", "Ana", "Found my size", "floor", 10},
+                                        {"s2", "e2", "Bo", "Fast refund", "tills", 20}})
+                  .ok());
+  Result<std::vector<HeroStory>> all = store.HeroStories(10);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].story_id, "s2");  // newest first
+  Result<std::vector<HeroStory>> floor = store.HeroStories(10, "floor");
+  ASSERT_EQ(floor->size(), 1u);
+  EXPECT_EQ((*floor)[0].story, "Found my size");
 }
 
 }  // namespace
