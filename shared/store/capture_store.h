@@ -27,6 +27,10 @@
 
 namespace feedback {
 
+// Settings keys the sync daemon writes for the apps' status displays.
+inline constexpr char kSettingSyncLastSuccess[] = "sync.last_success_ms";  // TimeMs as text
+inline constexpr char kSettingSyncLastError[] = "sync.last_error";         // empty when healthy
+
 enum class OutboxState { kPending = 0, kInBatch = 1, kAcknowledged = 2 };
 
 // A record as it rests on the device: its public part plus the sealed blob.

@@ -1,6 +1,7 @@
 #include "model/record.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 namespace feedback {
@@ -17,7 +18,8 @@ FeedbackRecord SampleRecord() {
   r.started_at = 1'700'000'000'000;
   r.submitted_at = 1'700'000'020'000;
   r.locale = "es";
-  r.answers = {{"nps", 4, {}, {}}, {"visit", std::nullopt, {"browse"}, {}},
+  r.answers = {{"nps", 4, {}, {}},
+               {"visit", std::nullopt, {"browse"}, {}},
                {"comment", std::nullopt, {}, "The queue was long"}};
   r.hero = Hero{"emp-3", "Ana", "She found my size"};
   r.contact = Contact{"Sam", "+34 600 000 000", ""};
