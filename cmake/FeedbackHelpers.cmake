@@ -13,6 +13,15 @@ if(FEEDBACK_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+# Fuzzing instruments every library (coverage feedback), not only the fuzz executables.
+if(FEEDBACK_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "FEEDBACK_FUZZ=ON needs clang: configure with -DCMAKE_CXX_COMPILER=clang++")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 # Applies the project's warnings to one of our own targets (not to third-party code).
 function(feedback_warnings target)
   target_compile_options(${target} PRIVATE ${FEEDBACK_WARNINGS})
