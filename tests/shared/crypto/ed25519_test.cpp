@@ -11,7 +11,7 @@
 #include "crypto/ed25519_private_key.h"
 #include "crypto/ed25519_public_key.h"
 #include "crypto/key_file.h"
-#include "temp_dir.h"
+#include "common/temp_dir.h"
 
 namespace feedback {
 namespace {
@@ -103,7 +103,7 @@ TEST(Ed25519PublicKeyTest, RejectsBadRawKeys) {
 }
 
 TEST_F(Ed25519KeyTest, SavedKeyFileIsMode0600AndLoadsBack) {
-  TempDir dir;
+  testing::TempDir dir;
   ASSERT_TRUE(dir.ok());
   const std::string path = dir.File("device.key");
   ASSERT_TRUE(key_->SavePem(path).ok());
@@ -124,7 +124,7 @@ TEST_F(Ed25519KeyTest, SavedKeyFileIsMode0600AndLoadsBack) {
 }
 
 TEST_F(Ed25519KeyTest, SaveNeverOverwrites) {
-  TempDir dir;
+  testing::TempDir dir;
   ASSERT_TRUE(dir.ok());
   const std::string path = dir.File("device.key");
   ASSERT_TRUE(key_->SavePem(path).ok());
@@ -133,7 +133,7 @@ TEST_F(Ed25519KeyTest, SaveNeverOverwrites) {
 }
 
 TEST_F(Ed25519KeyTest, Loading0644KeyFileFailsNamingModeAndFix) {
-  TempDir dir;
+  testing::TempDir dir;
   ASSERT_TRUE(dir.ok());
   const std::string path = dir.File("device.key");
   ASSERT_TRUE(key_->SavePem(path).ok());
@@ -151,7 +151,7 @@ TEST_F(Ed25519KeyTest, Loading0644KeyFileFailsNamingModeAndFix) {
 }
 
 TEST_F(Ed25519KeyTest, CorruptedPemFailsClearly) {
-  TempDir dir;
+  testing::TempDir dir;
   ASSERT_TRUE(dir.ok());
   const std::string path = dir.File("device.key");
   ASSERT_TRUE(key_->SavePem(path).ok());

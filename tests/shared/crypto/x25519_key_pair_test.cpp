@@ -8,7 +8,7 @@
 #include "core/bytes.h"
 #include "crypto/ed25519_private_key.h"
 #include "crypto/key_file.h"
-#include "temp_dir.h"
+#include "common/temp_dir.h"
 
 namespace feedback {
 namespace {
@@ -48,7 +48,7 @@ TEST(X25519KeyPairTest, RejectsBadKeys) {
 }
 
 TEST(X25519KeyPairTest, PemFileRoundTripWithMode0600) {
-  TempDir dir;
+  testing::TempDir dir;
   ASSERT_TRUE(dir.ok());
   Result<X25519KeyPair> k = X25519KeyPair::Generate();
   ASSERT_TRUE(k.ok());
@@ -73,7 +73,7 @@ TEST(X25519KeyPairTest, PemFileRoundTripWithMode0600) {
 }
 
 TEST(X25519KeyPairTest, LoadingAnEd25519KeyFails) {
-  TempDir dir;
+  testing::TempDir dir;
   ASSERT_TRUE(dir.ok());
   Result<Ed25519PrivateKey> ed = Ed25519PrivateKey::Generate();
   ASSERT_TRUE(ed.ok());
@@ -84,7 +84,7 @@ TEST(X25519KeyPairTest, LoadingAnEd25519KeyFails) {
 }
 
 TEST(KeyFileTest, WriteReadRoundTripAndRules) {
-  TempDir dir;
+  testing::TempDir dir;
   ASSERT_TRUE(dir.ok());
   const std::string path = dir.File("secret");
   ASSERT_TRUE(WriteSecretFile(path, AsBytes("s3cret")).ok());

@@ -1,37 +1,16 @@
-// Helpers shared by the store tests: a temporary folder that removes itself, a
-// reversible test sealer (a stand-in at the store's crypto edge; the real
+// Helpers shared by the store tests: a reversible test sealer (a stand-in at the store's crypto edge; the real
 // EpochSealer is tested in tests/shared/capture), and a record factory.
 #pragma once
 
-#include <unistd.h>
-
-#include <filesystem>
 #include <string>
+
+#include "common/temp_dir.h"
 
 #include "core/uuid.h"
 #include "model/record.h"
 #include "store/field_sealer.h"
 
 namespace feedback::testing {
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "feedback-test-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 // XORs with a constant: enough to prove the store never writes the plaintext
 // and hands the sealer exactly the sensitive JSON and associated data.
