@@ -1,0 +1,966 @@
+#include "sync/central/sqlite_central_store.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "protocol/messages.h"
+#include "sync/central/rollup_delta.h"
+
+namespace feedback::central {
+namespace {
+
+constexpr std::string_view kProgram = "feedback-central";
+// The pseudo-site whose survey rows new sites inherit (survey publish --all).
+constexpr std::string_view kAllSites = "*";
+constexpr int kDeviceStateStories = 50;
+
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE sites (
+  site_id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  branding_json TEXT NOT NULL DEFAULT '{}',
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE users (
+  username TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL,
+  team TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE user_sites (
+  username TEXT NOT NULL REFERENCES users(username),
+  site_id TEXT NOT NULL,
+  PRIMARY KEY (username, site_id)
+);
+CREATE TABLE enrollment_tokens (
+  token_hash TEXT PRIMARY KEY,
+  site_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  team TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  used_at BIGINT,
+  device_id TEXT
+);
+CREATE TABLE devices (
+  device_id TEXT PRIMARY KEY,
+  site_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  team TEXT NOT NULL DEFAULT '',
+  hostname TEXT NOT NULL DEFAULT '',
+  public_key BLOB NOT NULL,
+  enrolled_at BIGINT NOT NULL,
+  revoked_at BIGINT,
+  last_seen_at BIGINT,
+  last_batch_at BIGINT,
+  last_seq BIGINT NOT NULL DEFAULT 0,
+  backlog BIGINT NOT NULL DEFAULT 0,
+  records_stored BIGINT NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  last_error_at BIGINT
+);
+CREATE TABLE batches (
+  device_id TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  digest BLOB NOT NULL,
+  received_at BIGINT NOT NULL,
+  record_count BIGINT NOT NULL,
+  answer_json TEXT NOT NULL,
+  PRIMARY KEY (device_id, seq)
+);
+CREATE TABLE records (
+  record_id TEXT PRIMARY KEY,
+  device_id TEXT NOT NULL,
+  site_id TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  survey_id TEXT NOT NULL,
+  survey_version INTEGER NOT NULL,
+  staff_id TEXT NOT NULL DEFAULT '',
+  team TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  locale TEXT NOT NULL DEFAULT '',
+  started_at BIGINT NOT NULL,
+  submitted_at BIGINT NOT NULL,
+  received_at BIGINT NOT NULL,
+  day BIGINT NOT NULL,
+  batch_seq BIGINT NOT NULL,
+  public_json TEXT NOT NULL,
+  sensitive_json TEXT NOT NULL
+);
+CREATE INDEX records_site_day ON records(site_id, day);
+CREATE INDEX records_device ON records(device_id, batch_seq);
+CREATE TABLE record_scores (
+  record_id TEXT NOT NULL,
+  question_id TEXT NOT NULL,
+  question_type TEXT NOT NULL,
+  score INTEGER NOT NULL,
+  PRIMARY KEY (record_id, question_id)
+);
+CREATE TABLE quarantine (
+  quarantine_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  device_id TEXT NOT NULL,
+  site_id TEXT NOT NULL,
+  batch_seq BIGINT NOT NULL,
+  record_index BIGINT NOT NULL,
+  record_id TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  public_json TEXT NOT NULL,
+  epoch_id TEXT NOT NULL DEFAULT '',
+  sealed_epoch_key BLOB,
+  sealed BLOB,
+  received_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX quarantine_record ON quarantine(device_id, record_id);
+CREATE TABLE rollup_responses (
+  site_id TEXT NOT NULL, channel TEXT NOT NULL, staff_id TEXT NOT NULL, team TEXT NOT NULL,
+  day BIGINT NOT NULL, survey_id TEXT NOT NULL, status TEXT NOT NULL,
+  count BIGINT NOT NULL,
+  PRIMARY KEY (site_id, channel, staff_id, team, day, survey_id, status)
+);
+CREATE TABLE rollup_scores (
+  site_id TEXT NOT NULL, channel TEXT NOT NULL, staff_id TEXT NOT NULL, team TEXT NOT NULL,
+  day BIGINT NOT NULL, survey_id TEXT NOT NULL, question_id TEXT NOT NULL,
+  question_type TEXT NOT NULL, score INTEGER NOT NULL,
+  count BIGINT NOT NULL,
+  PRIMARY KEY (site_id, channel, staff_id, team, day, survey_id, question_id, score)
+);
+CREATE INDEX rollup_scores_day ON rollup_scores(day, question_type);
+CREATE TABLE rollup_choices (
+  site_id TEXT NOT NULL, channel TEXT NOT NULL, staff_id TEXT NOT NULL, team TEXT NOT NULL,
+  day BIGINT NOT NULL, survey_id TEXT NOT NULL, question_id TEXT NOT NULL,
+  option_id TEXT NOT NULL,
+  count BIGINT NOT NULL,
+  PRIMARY KEY (site_id, channel, staff_id, team, day, survey_id, question_id, option_id)
+);
+CREATE TABLE rollup_driver_rows (
+  site_id TEXT NOT NULL, channel TEXT NOT NULL, staff_id TEXT NOT NULL, team TEXT NOT NULL,
+  day BIGINT NOT NULL, survey_id TEXT NOT NULL, survey_version INTEGER NOT NULL,
+  n BIGINT NOT NULL, rows_dropped BIGINT NOT NULL,
+  PRIMARY KEY (site_id, channel, staff_id, team, day, survey_id, survey_version)
+);
+CREATE TABLE rollup_driver_sums (
+  site_id TEXT NOT NULL, channel TEXT NOT NULL, staff_id TEXT NOT NULL, team TEXT NOT NULL,
+  day BIGINT NOT NULL, survey_id TEXT NOT NULL, survey_version INTEGER NOT NULL,
+  var_a TEXT NOT NULL, var_b TEXT NOT NULL,
+  total DOUBLE PRECISION NOT NULL,
+  PRIMARY KEY (site_id, channel, staff_id, team, day, survey_id, survey_version, var_a, var_b)
+);
+CREATE TABLE surveys (
+  survey_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  channel TEXT NOT NULL,
+  definition_json TEXT NOT NULL,
+  published_at BIGINT NOT NULL,
+  PRIMARY KEY (survey_id, version)
+);
+CREATE TABLE site_surveys (
+  site_id TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  survey_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  published_at BIGINT NOT NULL,
+  PRIMARY KEY (site_id, channel)
+);
+CREATE TABLE staff (
+  staff_id TEXT PRIMARY KEY,
+  site_id TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  team TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX staff_site ON staff(site_id);
+CREATE TABLE hero_stories (
+  story_id TEXT PRIMARY KEY,
+  record_id TEXT NOT NULL UNIQUE,
+  site_id TEXT NOT NULL,
+  team TEXT NOT NULL DEFAULT '',
+  channel TEXT NOT NULL,
+  staff_id TEXT NOT NULL DEFAULT '',
+  staff_name TEXT NOT NULL DEFAULT '',
+  story TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'new',
+  submitted_at BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  moderated_at BIGINT,
+  moderated_by TEXT,
+  published_at BIGINT
+);
+CREATE INDEX hero_stories_site ON hero_stories(site_id, state);
+CREATE TABLE follow_ups (
+  followup_id TEXT PRIMARY KEY,
+  record_id TEXT NOT NULL UNIQUE,
+  site_id TEXT NOT NULL,
+  team TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL,
+  contact_name TEXT NOT NULL DEFAULT '',
+  contact_phone TEXT NOT NULL DEFAULT '',
+  contact_email TEXT NOT NULL DEFAULT '',
+  comment TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL DEFAULT 'open',
+  owner TEXT,
+  due_at BIGINT,
+  created_at BIGINT NOT NULL,
+  closed_at BIGINT,
+  close_note TEXT
+);
+CREATE INDEX follow_ups_site ON follow_ups(site_id, state);
+)sql";
+
+constexpr std::array<Migration, 1> kMigrations = {{
+    {1,
+     "central store: sites, users, devices, batches, records, rollups, surveys, staff, "
+     "hero stories, follow-ups",
+     kSchemaV1},
+}};
+
+constexpr std::string_view kDeviceColumns =
+    "device_id, site_id, kind, team, hostname, public_key, enrolled_at, revoked_at, "
+    "last_seen_at, last_batch_at, last_seq, backlog, records_stored, last_error, last_error_at";
+
+std::optional<int64_t> OptInt(const Statement& s, int col) {
+  if (s.ColumnIsNull(col)) return std::nullopt;
+  return s.ColumnInt(col);
+}
+
+// Creates the file with mode 0600 if it does not exist, so SQLite (and its
+// -wal/-shm files, which copy the mode) never make it world-readable.
+Status CreatePrivateFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Status::IoError("cannot create " + path +
+                           ": check that its folder exists and is writable");
+  }
+  ::close(fd);
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string_view UserRoleName(UserRole role) {
+  switch (role) {
+    case UserRole::kAdmin:
+      return "admin";
+    case UserRole::kRegionalManager:
+      return "regional_manager";
+    case UserRole::kSiteManager:
+      return "site_manager";
+    case UserRole::kTeamLead:
+      return "team_lead";
+  }
+  return "admin";
+}
+
+namespace {
+Result<UserRole> ParseUserRole(std::string_view s) {
+  for (UserRole r : {UserRole::kAdmin, UserRole::kRegionalManager, UserRole::kSiteManager,
+                     UserRole::kTeamLead}) {
+    if (UserRoleName(r) == s) return r;
+  }
+  return Status::Corruption("unknown user role '" + std::string(s) + "' in the central store");
+}
+}  // namespace
+
+Result<std::unique_ptr<SqliteCentralStore>> SqliteCentralStore::Open(const std::string& path,
+                                                                     const Clock& clock) {
+  FEEDBACK_RETURN_IF_ERROR(CreatePrivateFile(path));
+  FEEDBACK_ASSIGN_OR_RETURN(Database db, Database::Open(path));
+  FEEDBACK_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys=ON"));
+  FEEDBACK_RETURN_IF_ERROR(Migrate(db, kMigrations, kProgram));
+  return std::unique_ptr<SqliteCentralStore>(new SqliteCentralStore(std::move(db), clock));
+}
+
+// --- Sites and users -----------------------------------------------------------
+
+Result<bool> SqliteCentralStore::EnsureSiteLocked(const std::string& site_id, TimeMs now) {
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement ins, db_.Prepare("INSERT INTO sites(site_id, name, created_at) VALUES (?, ?, ?) "
+                                 "ON CONFLICT DO NOTHING"));
+  FEEDBACK_RETURN_IF_ERROR(ins.Bind(1, site_id).Bind(2, site_id).Bind(3, now).Run());
+  if (db_.Changes() == 0) return false;
+  // A new site starts with the surveys published for all sites.
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement inherit,
+      db_.Prepare("INSERT INTO site_surveys(site_id, channel, survey_id, version, published_at) "
+                  "SELECT ?, channel, survey_id, version, published_at FROM site_surveys "
+                  "WHERE site_id = ?"));
+  FEEDBACK_RETURN_IF_ERROR(inherit.Bind(1, site_id).Bind(2, kAllSites).Run());
+  return true;
+}
+
+Result<bool> SqliteCentralStore::EnsureSite(const std::string& site_id, TimeMs now) {
+  Transaction txn(db_);
+  FEEDBACK_RETURN_IF_ERROR(txn.Begin());
+  FEEDBACK_ASSIGN_OR_RETURN(bool created, EnsureSiteLocked(site_id, now));
+  FEEDBACK_RETURN_IF_ERROR(txn.Commit());
+  return created;
+}
+
+Result<std::vector<Site>> SqliteCentralStore::ListSites() {
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement s,
+      db_.Prepare("SELECT site_id, name, branding_json, created_at FROM sites ORDER BY site_id"));
+  std::vector<Site> out;
+  while (true) {
+    FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    out.push_back({s.ColumnText(0), s.ColumnText(1), s.ColumnText(2), s.ColumnInt(3)});
+  }
+  return out;
+}
+
+Status SqliteCentralStore::CreateUser(const User& user) {
+  Transaction txn(db_);
+  FEEDBACK_RETURN_IF_ERROR(txn.Begin());
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement s, db_.Prepare("INSERT INTO users(username, password_hash, role, team, created_at) "
+                               "VALUES (?, ?, ?, ?, ?)"));
+  Status st = s.Bind(1, user.username)
+                  .Bind(2, user.password_hash)
+                  .Bind(3, UserRoleName(user.role))
+                  .Bind(4, user.team)
+                  .Bind(5, user.created_at)
+                  .Run();
+  if (st.code() == Status::Code::kAlreadyExists) {
+    return Status::AlreadyExists("user '" + user.username + "' already exists");
+  }
+  FEEDBACK_RETURN_IF_ERROR(st);
+  for (const std::string& site : user.site_ids) {
+    FEEDBACK_ASSIGN_OR_RETURN(
+        Statement us, db_.Prepare("INSERT INTO user_sites(username, site_id) VALUES (?, ?)"));
+    FEEDBACK_RETURN_IF_ERROR(us.Bind(1, user.username).Bind(2, site).Run());
+  }
+  return txn.Commit();
+}
+
+Result<User> SqliteCentralStore::GetUser(const std::string& username) {
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement s, db_.Prepare("SELECT username, password_hash, role, team, created_at FROM users "
+                               "WHERE username = ?"));
+  s.Bind(1, username);
+  FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return Status::NotFound("no user '" + username + "'");
+  User u;
+  u.username = s.ColumnText(0);
+  u.password_hash = s.ColumnText(1);
+  FEEDBACK_ASSIGN_OR_RETURN(u.role, ParseUserRole(s.ColumnText(2)));
+  u.team = s.ColumnText(3);
+  u.created_at = s.ColumnInt(4);
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement sites,
+      db_.Prepare("SELECT site_id FROM user_sites WHERE username = ? ORDER BY site_id"));
+  sites.Bind(1, username);
+  while (true) {
+    FEEDBACK_ASSIGN_OR_RETURN(bool more, sites.Step());
+    if (!more) break;
+    u.site_ids.push_back(sites.ColumnText(0));
+  }
+  return u;
+}
+
+// --- Enrollment and devices ------------------------------------------------------
+
+Status SqliteCentralStore::InsertEnrollmentToken(const EnrollmentTokenRow& t) {
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement s,
+      db_.Prepare("INSERT INTO enrollment_tokens(token_hash, site_id, kind, team, created_at, "
+                  "expires_at) VALUES (?, ?, ?, ?, ?, ?)"));
+  return s.Bind(1, t.token_hash)
+      .Bind(2, t.site_id)
+      .Bind(3, t.kind)
+      .Bind(4, t.team)
+      .Bind(5, t.created_at)
+      .Bind(6, t.expires_at)
+      .Run();
+}
+
+Result<Device> SqliteCentralStore::EnrollDevice(const std::string& token_hash,
+                                                const std::string& kind, ByteView public_key,
+                                                const std::string& hostname,
+                                                const std::string& new_device_id, TimeMs now) {
+  Transaction txn(db_);
+  FEEDBACK_RETURN_IF_ERROR(txn.Begin());
+  FEEDBACK_ASSIGN_OR_RETURN(Statement t,
+                            db_.Prepare("SELECT site_id, kind, team, expires_at, used_at FROM "
+                                        "enrollment_tokens WHERE token_hash = ?"));
+  t.Bind(1, token_hash);
+  FEEDBACK_ASSIGN_OR_RETURN(bool found, t.Step());
+  if (!found || !t.ColumnIsNull(4)) {
+    return Status::Unauthenticated(
+        "unknown or already used enrollment token; ask the operator for a new one "
+        "(feedback-central enroll-token)");
+  }
+  if (t.ColumnInt(3) <= now) {
+    return Status::Unauthenticated("enrollment token expired at " + FormatIso8601(t.ColumnInt(3)) +
+                                   "; ask the operator for a new one");
+  }
+  if (t.ColumnText(1) != kind) {
+    return Status::InvalidArgument("this enrollment token is for a " + t.ColumnText(1) +
+                                   ", not a " + kind + "; use a token made with --kind " + kind);
+  }
+  Device d;
+  d.device_id = new_device_id;
+  d.site_id = t.ColumnText(0);
+  d.kind = kind;
+  d.team = t.ColumnText(2);
+  d.hostname = hostname;
+  d.public_key.assign(public_key.begin(), public_key.end());
+  d.enrolled_at = now;
+  FEEDBACK_ASSIGN_OR_RETURN(bool created, EnsureSiteLocked(d.site_id, now));
+  (void)created;
+  FEEDBACK_ASSIGN_OR_RETURN(Statement used,
+                            db_.Prepare("UPDATE enrollment_tokens SET used_at = ?, device_id = ? "
+                                        "WHERE token_hash = ? AND used_at IS NULL"));
+  FEEDBACK_RETURN_IF_ERROR(used.Bind(1, now).Bind(2, d.device_id).Bind(3, token_hash).Run());
+  if (db_.Changes() != 1) {
+    return Status::Unauthenticated("unknown or already used enrollment token");
+  }
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement ins,
+      db_.Prepare("INSERT INTO devices(device_id, site_id, kind, team, hostname, public_key, "
+                  "enrolled_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  FEEDBACK_RETURN_IF_ERROR(ins.Bind(1, d.device_id)
+                               .Bind(2, d.site_id)
+                               .Bind(3, d.kind)
+                               .Bind(4, d.team)
+                               .Bind(5, d.hostname)
+                               .Bind(6, ByteView(d.public_key))
+                               .Bind(7, now)
+                               .Bind(8, now)
+                               .Run());
+  FEEDBACK_RETURN_IF_ERROR(txn.Commit());
+  d.last_seen_at = now;
+  return d;
+}
+
+Result<Device> SqliteCentralStore::ReadDevice(Statement& s) {
+  Device d;
+  d.device_id = s.ColumnText(0);
+  d.site_id = s.ColumnText(1);
+  d.kind = s.ColumnText(2);
+  d.team = s.ColumnText(3);
+  d.hostname = s.ColumnText(4);
+  d.public_key = s.ColumnBlob(5);
+  d.enrolled_at = s.ColumnInt(6);
+  d.revoked_at = OptInt(s, 7);
+  d.last_seen_at = OptInt(s, 8);
+  d.last_batch_at = OptInt(s, 9);
+  d.last_seq = s.ColumnInt(10);
+  d.backlog = s.ColumnInt(11);
+  d.records_stored = s.ColumnInt(12);
+  d.last_error = s.ColumnText(13);
+  d.last_error_at = OptInt(s, 14);
+  return d;
+}
+
+Result<Device> SqliteCentralStore::GetDevice(const std::string& device_id) {
+  FEEDBACK_ASSIGN_OR_RETURN(Statement s, db_.Prepare("SELECT " + std::string(kDeviceColumns) +
+                                                     " FROM devices WHERE device_id = ?"));
+  s.Bind(1, device_id);
+  FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return Status::NotFound("unknown device '" + device_id + "'");
+  return ReadDevice(s);
+}
+
+Result<std::vector<Device>> SqliteCentralStore::ListDevices() {
+  FEEDBACK_ASSIGN_OR_RETURN(Statement s, db_.Prepare("SELECT " + std::string(kDeviceColumns) +
+                                                     " FROM devices ORDER BY site_id, device_id"));
+  std::vector<Device> out;
+  while (true) {
+    FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    FEEDBACK_ASSIGN_OR_RETURN(Device d, ReadDevice(s));
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+Status SqliteCentralStore::RevokeDevice(const std::string& device_id, TimeMs now) {
+  FEEDBACK_ASSIGN_OR_RETURN(Statement s,
+                            db_.Prepare("UPDATE devices SET revoked_at = COALESCE(revoked_at, ?) "
+                                        "WHERE device_id = ?"));
+  FEEDBACK_RETURN_IF_ERROR(s.Bind(1, now).Bind(2, device_id).Run());
+  if (db_.Changes() == 0) {
+    return Status::NotFound("unknown device '" + device_id +
+                            "'; `feedback-central devices` lists the enrolled ones");
+  }
+  return Status::Ok();
+}
+
+Status SqliteCentralStore::NoteDeviceSeen(const std::string& device_id, TimeMs now) {
+  FEEDBACK_ASSIGN_OR_RETURN(Statement s,
+                            db_.Prepare("UPDATE devices SET last_seen_at = ? WHERE device_id = ?"));
+  return s.Bind(1, now).Bind(2, device_id).Run();
+}
+
+Status SqliteCentralStore::NoteDeviceError(const std::string& device_id, const std::string& error,
+                                           TimeMs now) {
+  FEEDBACK_ASSIGN_OR_RETURN(Statement s,
+                            db_.Prepare("UPDATE devices SET last_error = ?, last_error_at = ?, "
+                                        "last_seen_at = ? WHERE device_id = ?"));
+  return s.Bind(1, error.substr(0, 500)).Bind(2, now).Bind(3, now).Bind(4, device_id).Run();
+}
+
+// --- Batches -----------------------------------------------------------------------
+
+Result<std::optional<StoredBatch>> SqliteCentralStore::FindBatch(const std::string& device_id,
+                                                                 int64_t seq) {
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement s,
+      db_.Prepare("SELECT digest, answer_json FROM batches WHERE device_id = ? AND seq = ?"));
+  s.Bind(1, device_id).Bind(2, seq);
+  FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return std::optional<StoredBatch>();
+  return std::optional<StoredBatch>(StoredBatch{seq, s.ColumnBlob(0), s.ColumnText(1)});
+}
+
+Result<CommitOutcome> SqliteCentralStore::CommitBatch(const PreparedBatch& b) {
+  Transaction txn(db_);
+  FEEDBACK_RETURN_IF_ERROR(txn.Begin());
+  CommitOutcome out;
+
+  // Re-check under the write lock: the device may have been revoked, or a
+  // concurrent copy of this batch may have committed since the caller looked.
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement dev, db_.Prepare("SELECT revoked_at, last_seq FROM devices WHERE device_id = ?"));
+  dev.Bind(1, b.device_id);
+  FEEDBACK_ASSIGN_OR_RETURN(bool known, dev.Step());
+  if (!known) {
+    out.kind = CommitOutcome::Kind::kDeviceUnknown;
+    return out;
+  }
+  if (!dev.ColumnIsNull(0)) {
+    out.kind = CommitOutcome::Kind::kDeviceRevoked;
+    return out;
+  }
+  const int64_t last_seq = dev.ColumnInt(1);
+  out.last_seq = last_seq;
+  FEEDBACK_ASSIGN_OR_RETURN(std::optional<StoredBatch> existing, FindBatch(b.device_id, b.seq));
+  if (existing) {
+    if (ConstantTimeEqual(existing->digest, b.digest)) {
+      out.kind = CommitOutcome::Kind::kReplayed;
+      out.answer_json = existing->answer_json;
+    } else {
+      out.kind = CommitOutcome::Kind::kConflict;
+    }
+    return out;
+  }
+  if (b.seq <= last_seq) {
+    out.kind = CommitOutcome::Kind::kConflict;
+    return out;
+  }
+
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement ins_record,
+      db_.Prepare("INSERT INTO records(record_id, device_id, site_id, channel, survey_id, "
+                  "survey_version, staff_id, team, status, locale, started_at, submitted_at, "
+                  "received_at, day, batch_seq, public_json, sensitive_json) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                  "ON CONFLICT DO NOTHING"));
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement ins_score,
+      db_.Prepare("INSERT INTO record_scores(record_id, question_id, question_type, score) "
+                  "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement ins_hero,
+      db_.Prepare("INSERT INTO hero_stories(story_id, record_id, site_id, team, channel, staff_id, "
+                  "staff_name, story, state, submitted_at, created_at) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?) ON CONFLICT DO NOTHING"));
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement ins_follow,
+      db_.Prepare("INSERT INTO follow_ups(followup_id, record_id, site_id, team, reason, "
+                  "contact_name, contact_phone, contact_email, comment, state, created_at) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?) ON CONFLICT DO NOTHING"));
+  RollupDelta delta;
+  for (const PreparedRecord& r : b.records) {
+    ins_record.Reset();
+    FEEDBACK_RETURN_IF_ERROR(ins_record.Bind(1, r.record_id)
+                                 .Bind(2, b.device_id)
+                                 .Bind(3, b.site_id)
+                                 .Bind(4, r.channel)
+                                 .Bind(5, r.survey_id)
+                                 .Bind(6, r.survey_version)
+                                 .Bind(7, r.staff_id)
+                                 .Bind(8, b.team)
+                                 .Bind(9, r.status)
+                                 .Bind(10, r.locale)
+                                 .Bind(11, r.started_at)
+                                 .Bind(12, r.submitted_at)
+                                 .Bind(13, b.received_at)
+                                 .Bind(14, r.day)
+                                 .Bind(15, b.seq)
+                                 .Bind(16, r.public_json)
+                                 .Bind(17, r.sensitive_json)
+                                 .Run());
+    if (db_.Changes() == 0) {
+      ++out.ack.duplicates;
+      continue;
+    }
+    ++out.ack.stored;
+    delta.Add(r, b.site_id, b.team);
+    for (const ScoreContribution& s : r.scores) {
+      ins_score.Reset();
+      FEEDBACK_RETURN_IF_ERROR(ins_score.Bind(1, r.record_id)
+                                   .Bind(2, s.question_id)
+                                   .Bind(3, s.question_type)
+                                   .Bind(4, s.score)
+                                   .Run());
+    }
+    if (r.hero) {
+      ins_hero.Reset();
+      FEEDBACK_RETURN_IF_ERROR(ins_hero.Bind(1, ids_.NextV7().ToString())
+                                   .Bind(2, r.record_id)
+                                   .Bind(3, b.site_id)
+                                   .Bind(4, b.team)
+                                   .Bind(5, r.channel)
+                                   .Bind(6, r.hero->staff_id)
+                                   .Bind(7, r.hero->staff_name)
+                                   .Bind(8, r.hero->story)
+                                   .Bind(9, r.submitted_at)
+                                   .Bind(10, b.received_at)
+                                   .Run());
+    }
+    if (r.follow_up) {
+      ins_follow.Reset();
+      FEEDBACK_RETURN_IF_ERROR(ins_follow.Bind(1, ids_.NextV7().ToString())
+                                   .Bind(2, r.record_id)
+                                   .Bind(3, b.site_id)
+                                   .Bind(4, b.team)
+                                   .Bind(5, r.follow_up->reason)
+                                   .Bind(6, r.follow_up->contact_name)
+                                   .Bind(7, r.follow_up->contact_phone)
+                                   .Bind(8, r.follow_up->contact_email)
+                                   .Bind(9, r.follow_up->comment)
+                                   .Bind(10, b.received_at)
+                                   .Run());
+    }
+  }
+
+  FEEDBACK_ASSIGN_OR_RETURN(Statement known_record,
+                            db_.Prepare("SELECT 1 FROM records WHERE record_id = ?"));
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement ins_q,
+      db_.Prepare("INSERT INTO quarantine(device_id, site_id, batch_seq, record_index, record_id, "
+                  "reason, public_json, epoch_id, sealed_epoch_key, sealed, received_at) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+  for (const QuarantineEntry& q : b.quarantine) {
+    if (!q.record_id.empty()) {
+      known_record.Reset();
+      known_record.Bind(1, q.record_id);
+      FEEDBACK_ASSIGN_OR_RETURN(bool stored, known_record.Step());
+      if (stored) {
+        ++out.ack.duplicates;
+        continue;
+      }
+    }
+    // Without a usable id the row is keyed by its place in this batch.
+    const std::string key = q.record_id.empty()
+                                ? "#" + std::to_string(b.seq) + ":" + std::to_string(q.record_index)
+                                : q.record_id;
+    ins_q.Reset();
+    FEEDBACK_RETURN_IF_ERROR(ins_q.Bind(1, b.device_id)
+                                 .Bind(2, b.site_id)
+                                 .Bind(3, b.seq)
+                                 .Bind(4, q.record_index)
+                                 .Bind(5, key)
+                                 .Bind(6, q.reason)
+                                 .Bind(7, q.public_json)
+                                 .Bind(8, q.epoch_id)
+                                 .Bind(9, ByteView(q.sealed_epoch_key))
+                                 .Bind(10, ByteView(q.sealed))
+                                 .Bind(11, b.received_at)
+                                 .Run());
+    if (db_.Changes() == 0) {
+      ++out.ack.duplicates;  // quarantined before, from an earlier batch
+    } else {
+      ++out.ack.quarantined;
+    }
+  }
+
+  // Rollups: one additive upsert per distinct key of the new records.
+  constexpr std::string_view kDims = "site_id, channel, staff_id, team, day, survey_id";
+  auto bind_dims = [](Statement& s, const RollupDims& d) -> Statement& {
+    return s.Bind(1, d.site_id)
+        .Bind(2, d.channel)
+        .Bind(3, d.staff_id)
+        .Bind(4, d.team)
+        .Bind(5, d.day)
+        .Bind(6, d.survey_id);
+  };
+  if (!delta.responses().empty()) {
+    FEEDBACK_ASSIGN_OR_RETURN(
+        Statement s, db_.Prepare("INSERT INTO rollup_responses(" + std::string(kDims) +
+                                 ", status, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                                 "ON CONFLICT(" +
+                                 std::string(kDims) +
+                                 ", status) DO UPDATE SET count = rollup_responses.count + "
+                                 "excluded.count"));
+    for (const auto& [k, n] : delta.responses()) {
+      s.Reset();
+      FEEDBACK_RETURN_IF_ERROR(bind_dims(s, k.dims).Bind(7, k.status).Bind(8, n).Run());
+    }
+  }
+  if (!delta.scores().empty()) {
+    FEEDBACK_ASSIGN_OR_RETURN(
+        Statement s,
+        db_.Prepare("INSERT INTO rollup_scores(" + std::string(kDims) +
+                    ", question_id, question_type, score, count) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(" +
+                    std::string(kDims) +
+                    ", question_id, score) DO UPDATE SET count = rollup_scores.count + "
+                    "excluded.count"));
+    for (const auto& [k, n] : delta.scores()) {
+      s.Reset();
+      FEEDBACK_RETURN_IF_ERROR(bind_dims(s, k.dims)
+                                   .Bind(7, k.question_id)
+                                   .Bind(8, k.question_type)
+                                   .Bind(9, k.score)
+                                   .Bind(10, n)
+                                   .Run());
+    }
+  }
+  if (!delta.choices().empty()) {
+    FEEDBACK_ASSIGN_OR_RETURN(
+        Statement s,
+        db_.Prepare("INSERT INTO rollup_choices(" + std::string(kDims) +
+                    ", question_id, option_id, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT(" +
+                    std::string(kDims) +
+                    ", question_id, option_id) DO UPDATE SET count = rollup_choices.count + "
+                    "excluded.count"));
+    for (const auto& [k, n] : delta.choices()) {
+      s.Reset();
+      FEEDBACK_RETURN_IF_ERROR(
+          bind_dims(s, k.dims).Bind(7, k.question_id).Bind(8, k.option_id).Bind(9, n).Run());
+    }
+  }
+  if (!delta.driver_rows().empty()) {
+    FEEDBACK_ASSIGN_OR_RETURN(
+        Statement s,
+        db_.Prepare("INSERT INTO rollup_driver_rows(" + std::string(kDims) +
+                    ", survey_version, n, rows_dropped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT(" +
+                    std::string(kDims) +
+                    ", survey_version) DO UPDATE SET n = rollup_driver_rows.n + excluded.n, "
+                    "rows_dropped = rollup_driver_rows.rows_dropped + excluded.rows_dropped"));
+    for (const auto& [k, rows] : delta.driver_rows()) {
+      s.Reset();
+      FEEDBACK_RETURN_IF_ERROR(bind_dims(s, k.dims)
+                                   .Bind(7, k.survey_version)
+                                   .Bind(8, rows.n)
+                                   .Bind(9, rows.rows_dropped)
+                                   .Run());
+    }
+  }
+  if (!delta.driver_sums().empty()) {
+    FEEDBACK_ASSIGN_OR_RETURN(Statement s,
+                              db_.Prepare("INSERT INTO rollup_driver_sums(" + std::string(kDims) +
+                                          ", survey_version, var_a, var_b, total) "
+                                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(" +
+                                          std::string(kDims) +
+                                          ", survey_version, var_a, var_b) DO UPDATE SET total = "
+                                          "rollup_driver_sums.total + excluded.total"));
+    for (const auto& [k, total] : delta.driver_sums()) {
+      s.Reset();
+      FEEDBACK_RETURN_IF_ERROR(bind_dims(s, k.key.dims)
+                                   .Bind(7, k.key.survey_version)
+                                   .Bind(8, k.var_a)
+                                   .Bind(9, k.var_b)
+                                   .Bind(10, total)
+                                   .Run());
+    }
+  }
+
+  out.ack.seq = b.seq;
+  out.answer_json = protocol::ToJson(out.ack);
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement ins_batch,
+      db_.Prepare("INSERT INTO batches(device_id, seq, digest, received_at, record_count, "
+                  "answer_json) VALUES (?, ?, ?, ?, ?, ?)"));
+  FEEDBACK_RETURN_IF_ERROR(
+      ins_batch.Bind(1, b.device_id)
+          .Bind(2, b.seq)
+          .Bind(3, ByteView(b.digest))
+          .Bind(4, b.received_at)
+          .Bind(5, static_cast<int64_t>(b.records.size() + b.quarantine.size()))
+          .Bind(6, out.answer_json)
+          .Run());
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement upd,
+      db_.Prepare("UPDATE devices SET last_seq = ?, backlog = ?, last_batch_at = ?, "
+                  "last_seen_at = ?, records_stored = records_stored + ?, last_error = '', "
+                  "last_error_at = NULL WHERE device_id = ?"));
+  FEEDBACK_RETURN_IF_ERROR(upd.Bind(1, b.seq)
+                               .Bind(2, b.backlog)
+                               .Bind(3, b.received_at)
+                               .Bind(4, b.received_at)
+                               .Bind(5, out.ack.stored)
+                               .Bind(6, b.device_id)
+                               .Run());
+  FEEDBACK_RETURN_IF_ERROR(txn.Commit());
+  out.kind = CommitOutcome::Kind::kStored;
+  return out;
+}
+
+// --- Surveys, staff, device state ------------------------------------------------
+
+Status SqliteCentralStore::SetSiteSurvey(const std::string& site_id, const SurveyVersion& sv) {
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement s,
+      db_.Prepare("INSERT INTO site_surveys(site_id, channel, survey_id, version, published_at) "
+                  "VALUES (?, ?, ?, ?, ?) ON CONFLICT(site_id, channel) DO UPDATE SET "
+                  "survey_id = excluded.survey_id, version = excluded.version, "
+                  "published_at = excluded.published_at"));
+  return s.Bind(1, site_id)
+      .Bind(2, sv.channel)
+      .Bind(3, sv.survey_id)
+      .Bind(4, sv.version)
+      .Bind(5, sv.published_at)
+      .Run();
+}
+
+Status SqliteCentralStore::PublishSurvey(const SurveyVersion& sv,
+                                         const std::vector<std::string>& site_ids, bool all_sites) {
+  Transaction txn(db_);
+  FEEDBACK_RETURN_IF_ERROR(txn.Begin());
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement find,
+      db_.Prepare("SELECT definition_json FROM surveys WHERE survey_id = ? AND version = ?"));
+  find.Bind(1, sv.survey_id).Bind(2, sv.version);
+  FEEDBACK_ASSIGN_OR_RETURN(bool exists, find.Step());
+  if (exists) {
+    if (find.ColumnText(0) != sv.definition_json) {
+      return Status::AlreadyExists("survey '" + sv.survey_id + "' version " +
+                                   std::to_string(sv.version) +
+                                   " was already published with a different definition; raise "
+                                   "\"version\" in the file and publish again");
+    }
+  } else {
+    FEEDBACK_ASSIGN_OR_RETURN(Statement ins,
+                              db_.Prepare("INSERT INTO surveys(survey_id, version, channel, "
+                                          "definition_json, published_at) VALUES (?, ?, ?, ?, ?)"));
+    FEEDBACK_RETURN_IF_ERROR(ins.Bind(1, sv.survey_id)
+                                 .Bind(2, sv.version)
+                                 .Bind(3, sv.channel)
+                                 .Bind(4, sv.definition_json)
+                                 .Bind(5, sv.published_at)
+                                 .Run());
+  }
+  std::set<std::string> targets(site_ids.begin(), site_ids.end());
+  if (all_sites) {
+    FEEDBACK_RETURN_IF_ERROR(SetSiteSurvey(std::string(kAllSites), sv));
+    FEEDBACK_ASSIGN_OR_RETURN(Statement all, db_.Prepare("SELECT site_id FROM sites"));
+    while (true) {
+      FEEDBACK_ASSIGN_OR_RETURN(bool row, all.Step());
+      if (!row) break;
+      targets.insert(all.ColumnText(0));
+    }
+  }
+  for (const std::string& site : targets) {
+    FEEDBACK_ASSIGN_OR_RETURN(bool created, EnsureSiteLocked(site, sv.published_at));
+    (void)created;
+    FEEDBACK_RETURN_IF_ERROR(SetSiteSurvey(site, sv));
+  }
+  return txn.Commit();
+}
+
+Result<SurveyVersion> SqliteCentralStore::GetSurvey(const std::string& survey_id, int version) {
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement s, db_.Prepare("SELECT channel, definition_json, published_at FROM surveys "
+                               "WHERE survey_id = ? AND version = ?"));
+  s.Bind(1, survey_id).Bind(2, version);
+  FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) {
+    return Status::NotFound("survey '" + survey_id + "' version " + std::to_string(version) +
+                            " was never published to this central store");
+  }
+  return SurveyVersion{survey_id, version, s.ColumnText(0), s.ColumnText(1), s.ColumnInt(2)};
+}
+
+Status SqliteCentralStore::ImportStaff(const std::vector<StaffRow>& rows) {
+  Transaction txn(db_);
+  FEEDBACK_RETURN_IF_ERROR(txn.Begin());
+  std::set<std::string> sites;
+  for (const StaffRow& r : rows) sites.insert(r.site_id);
+  FEEDBACK_ASSIGN_OR_RETURN(Statement del, db_.Prepare("DELETE FROM staff WHERE site_id = ?"));
+  for (const std::string& site : sites) {
+    FEEDBACK_ASSIGN_OR_RETURN(bool created, EnsureSiteLocked(site, 0));
+    (void)created;
+    del.Reset();
+    FEEDBACK_RETURN_IF_ERROR(del.Bind(1, site).Run());
+  }
+  FEEDBACK_ASSIGN_OR_RETURN(Statement ins,
+                            db_.Prepare("INSERT INTO staff(staff_id, site_id, display_name, team) "
+                                        "VALUES (?, ?, ?, ?)"));
+  for (const StaffRow& r : rows) {
+    ins.Reset();
+    Status s =
+        ins.Bind(1, r.staff_id).Bind(2, r.site_id).Bind(3, r.display_name).Bind(4, r.team).Run();
+    if (s.code() == Status::Code::kAlreadyExists) {
+      return Status::AlreadyExists("staff_id '" + r.staff_id +
+                                   "' appears twice (staff ids are unique across all sites)");
+    }
+    FEEDBACK_RETURN_IF_ERROR(s);
+  }
+  return txn.Commit();
+}
+
+Result<protocol::DeviceState> SqliteCentralStore::DeviceState(const Device& device) {
+  protocol::DeviceState st;
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement surveys,
+      db_.Prepare("SELECT s.survey_id, s.version, s.channel, s.definition_json FROM site_surveys "
+                  "ss JOIN surveys s ON s.survey_id = ss.survey_id AND s.version = ss.version "
+                  "WHERE ss.site_id = ? ORDER BY s.channel"));
+  surveys.Bind(1, device.site_id);
+  while (true) {
+    FEEDBACK_ASSIGN_OR_RETURN(bool row, surveys.Step());
+    if (!row) break;
+    protocol::PublishedSurvey p;
+    p.id = surveys.ColumnText(0);
+    p.version = static_cast<int>(surveys.ColumnInt(1));
+    FEEDBACK_ASSIGN_OR_RETURN(p.channel, ParseChannel(surveys.ColumnText(2)));
+    p.definition_json = surveys.ColumnText(3);
+    st.surveys.push_back(std::move(p));
+  }
+  FEEDBACK_ASSIGN_OR_RETURN(Statement roster,
+                            db_.Prepare("SELECT staff_id, display_name, team FROM staff "
+                                        "WHERE site_id = ? ORDER BY display_name, staff_id"));
+  roster.Bind(1, device.site_id);
+  while (true) {
+    FEEDBACK_ASSIGN_OR_RETURN(bool row, roster.Step());
+    if (!row) break;
+    st.roster.push_back({roster.ColumnText(0), roster.ColumnText(1), roster.ColumnText(2)});
+  }
+  // Agent desktops see their team's stories; kiosks the whole site's.
+  const bool by_team = device.kind == "agent" && !device.team.empty();
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement stories,
+      db_.Prepare(std::string("SELECT story_id, staff_id, staff_name, story, team, published_at "
+                              "FROM hero_stories WHERE site_id = ? AND state = 'published'") +
+                  (by_team ? " AND team = ?" : "") + " ORDER BY published_at DESC LIMIT " +
+                  std::to_string(kDeviceStateStories)));
+  stories.Bind(1, device.site_id);
+  if (by_team) stories.Bind(2, device.team);
+  while (true) {
+    FEEDBACK_ASSIGN_OR_RETURN(bool row, stories.Step());
+    if (!row) break;
+    st.hero_stories.push_back({stories.ColumnText(0), stories.ColumnText(1), stories.ColumnText(2),
+                               stories.ColumnText(3), stories.ColumnText(4),
+                               stories.ColumnIsNull(5) ? 0 : stories.ColumnInt(5)});
+  }
+  FEEDBACK_ASSIGN_OR_RETURN(Statement site,
+                            db_.Prepare("SELECT branding_json FROM sites WHERE site_id = ?"));
+  site.Bind(1, device.site_id);
+  FEEDBACK_ASSIGN_OR_RETURN(bool has_site, site.Step());
+  if (has_site) {
+    nlohmann::json b = nlohmann::json::parse(site.ColumnText(0), nullptr, false);
+    if (b.is_object()) st.branding = std::move(b);
+  }
+  return st;
+}
+
+}  // namespace feedback::central
