@@ -1,0 +1,313 @@
+#!/usr/bin/env python3
+"""End-to-end test of feedback-agent: the real binary in a real X window under Xvfb,
+driven by real key events (xdotool), its records opened with the test central key
+(feedback_testkit dump-records) and checked field by field. Screenshots go to
+--artifacts (build/artifacts/agent/).
+
+Scenarios (one CTest test each):
+  three_calls    sign in by staff id, log three calls from the keyboard (one escalated with
+                 the customer's praise, one partly by mouse and after a refused submit);
+                 the typical log is asserted to take at most 8 keys besides typed text.
+  draft_restore  a half-filled log survives closing the window (sealed: its texts are not
+                 in the database file) and is finished after the restart.
+  idle           30 s of doing nothing: CPU share and frames drawn, resident memory.
+"""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e", "lib"))
+from xvfb_gui import GuiApp, GuiTestError, XvfbDisplay, png_size, require_tools  # noqa: E402
+
+MAX_TYPICAL_KEYS = 8
+MAX_IDLE_CPU = 0.02  # of one core
+STAFF = "A1042"
+
+
+def run(argv):
+    res = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+    if res.returncode != 0:
+        raise GuiTestError("%s failed (%d): %s" % (" ".join(argv), res.returncode, res.stderr))
+    return res.stdout
+
+
+def make_device(args, folder):
+    run([args.testkit, "make-device", "--dir", folder, "--kind", "agent", "--site", "cc-madrid",
+         "--team", "north"])
+    return os.path.join(folder, "device.json")
+
+
+def dump_records(args, folder):
+    out = run([args.testkit, "dump-records", "--device-config", os.path.join(folder, "device.json"),
+               "--central-key", os.path.join(folder, "central_hpke.key")])
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def answers(record):
+    return {a["q"]: a for a in record["answers"]}
+
+
+def expect(cond, what):
+    if not cond:
+        raise GuiTestError(what)
+
+
+class KeyCounter:
+    """Sends keys through the app and counts them (typed text is counted apart)."""
+
+    def __init__(self, app):
+        self.app = app
+        self.keys = 0
+
+    def key(self, *names):
+        for name in names:
+            self.app.key(name)
+            self.keys += 1
+            time.sleep(0.03)
+
+    def type(self, text):
+        self.app.type_text(text, delay_ms=25)
+        time.sleep(0.05)
+
+
+def agent_argv(args, config, *extra):
+    return [args.agent, "--device-config", config, "--window", "480x900", "--dpi", "96",
+            "--software-renderer"] + list(extra)
+
+
+def window_shot(app, path):
+    """The app's window only (import -window <id>), as a PNG."""
+    app.display.run_tool(["import", "-display", app.display.name, "-window", app._window(), path],
+                         timeout=20.0)
+    w, h = png_size(path)
+    expect((w, h) == (480, 900), "screenshot %s is %dx%d, expected the 480x900 window" % (path, w, h))
+    print("screenshot:", path)
+    return path
+
+
+def wait_captured(app, mark):
+    m = app.wait_for_line(r"call log (\S+) captured durably ([0-9.]+) ms", start=mark, timeout=10.0)
+    return m.group(1), float(m.group(2))
+
+
+def scenario_three_calls(args):
+    with tempfile.TemporaryDirectory(prefix="agent-e2e-") as folder:
+        config = make_device(args, folder)
+        run([args.seed, config, STAFF, "24"])  # a month of earlier logs, hero stories, roster
+        with XvfbDisplay(1280, 1024) as display, \
+                GuiApp(agent_argv(args, config), display) as app:
+            first = app.wait_for_line(r"first frame presented (\d+) ms after process start")
+            app.wait_for_window()
+            time.sleep(0.3)
+            window_shot(app, os.path.join(args.artifacts, "agent_0_sign_in.png"))
+
+            # Sign in by staff id (once per desktop; not part of a log).
+            mark = app.mark()
+            app.type_text(STAFF)
+            app.key("Return")
+            app.wait_for_line(r"rep %s signed in" % STAFF, start=mark)
+            time.sleep(0.3)
+            window_shot(app, os.path.join(args.artifacts, "agent_1_ready.png"))
+
+            latencies = []
+            kb = KeyCounter(app)
+
+            # Call 1, the typical log: Ctrl+N, reference, Tab 4, Tab 1, Tab 6, Enter.
+            mark = app.mark()
+            kb.key("ctrl+n")
+            kb.type("C-30001")
+            kb.key("Tab", "4", "Tab", "1", "Tab", "6", "Return")
+            rid1, ms = wait_captured(app, mark)
+            latencies.append(ms)
+            typical_keys = kb.keys
+            print("typical log: %d keystrokes besides the typed reference" % typical_keys)
+            expect(typical_keys <= MAX_TYPICAL_KEYS,
+                   "typical log took %d keys (max %d)" % (typical_keys, MAX_TYPICAL_KEYS))
+
+            # Call 2: escalated, and the customer praised the rep (the story is typed text).
+            mark = app.mark()
+            kb.keys = 0
+            kb.key("ctrl+n")
+            kb.type("C-30002")
+            kb.key("Tab", "5", "Tab", "4", "Tab", "3", "Tab", "Tab")
+            kb.type("Lucia stayed on the line until my card worked. Best service ever!")
+            time.sleep(0.3)
+            window_shot(app, os.path.join(args.artifacts, "agent_2_praise_typed.png"))
+            kb.key("Return")
+            rid2, ms = wait_captured(app, mark)
+            latencies.append(ms)
+
+            # Call 3: scores by mouse, a refused submit (effort missing), then a note.
+            mark = app.mark()
+            kb.key("ctrl+n")
+            kb.type("C-30003")
+            app.click_item("greeting/2")
+            app.click_item("resolution/partly_resolved")
+            kb.key("Return")
+            refused = app.wait_for_line(r"submit refused: 1 field\(s\) to fix \(effort\)", start=mark)
+            time.sleep(0.3)
+            window_shot(app, os.path.join(args.artifacts, "agent_3_validation.png"))
+            # The refused submit moved the focus to effort.
+            kb.key("3", "Tab", "Tab", "Tab")
+            kb.type("Customer wants a callback about the refund")
+            mark = app.mark()
+            kb.key("Return")
+            rid3, ms = wait_captured(app, mark)
+            latencies.append(ms)
+            time.sleep(0.4)
+            window_shot(app, os.path.join(args.artifacts, "agent_4_after_three_calls.png"))
+            # The panels under the form: the rep's last calls and the team's hero stories.
+            app.click_item("tab/1")
+            time.sleep(0.3)
+            window_shot(app, os.path.join(args.artifacts, "agent_5_last_calls.png"))
+            app.click_item("tab/2")
+            time.sleep(0.3)
+            window_shot(app, os.path.join(args.artifacts, "agent_6_hero_stories.png"))
+            code = app.stop()
+            expect(code == 0, "feedback-agent exited with %s on SIGTERM" % code)
+
+        # The three records, opened with the central key, field by field.
+        records = dump_records(args, folder)
+        expect(len(records) == 3, "expected 3 pending records, got %d" % len(records))
+        by_id = {r["id"]: r for r in records}
+        expect(set(by_id) == {rid1, rid2, rid3}, "record ids differ from the captured ones")
+        for r in records:
+            expect(r["staff_id"] == STAFF, "staff_id %r" % r.get("staff_id"))
+            expect(r["survey_id"] == "call_log" and r["survey_version"] == 1, "survey %s" % r)
+            expect(r["channel"] == "call" and r["status"] == "complete", "channel/status %s" % r)
+            expect(r["device_id"] == "agent-test-1" and r["site_id"] == "cc-madrid", "ids %s" % r)
+            expect(r["locale"] == "en", "locale %s" % r["locale"])
+            expect(r["started_at"] <= r["submitted_at"], "times %s" % r)
+        a1, a2, a3 = answers(by_id[rid1]), answers(by_id[rid2]), answers(by_id[rid3])
+        expect(a1["call_ref"]["t"] == "C-30001", "call 1 ref %s" % a1)
+        expect(a1["greeting"]["n"] == 4 and a1["effort"]["n"] == 6, "call 1 scores %s" % a1)
+        expect(a1["resolution"]["c"] == ["resolved"], "call 1 resolution %s" % a1)
+        expect("hero" not in by_id[rid1] and "notes" not in a1, "call 1 extras %s" % by_id[rid1])
+        expect(a2["call_ref"]["t"] == "C-30002", "call 2 ref %s" % a2)
+        expect(a2["greeting"]["n"] == 5 and a2["effort"]["n"] == 3, "call 2 scores %s" % a2)
+        expect(a2["resolution"]["c"] == ["escalated"], "call 2 resolution %s" % a2)
+        hero = by_id[rid2].get("hero")
+        expect(hero == {"staff_id": STAFF, "name": "",
+                        "story": "Lucia stayed on the line until my card worked. Best service ever!"},
+               "call 2 hero %s" % hero)
+        expect(a3["call_ref"]["t"] == "C-30003", "call 3 ref %s" % a3)
+        expect(a3["greeting"]["n"] == 2 and a3["effort"]["n"] == 3, "call 3 scores %s" % a3)
+        expect(a3["resolution"]["c"] == ["partly_resolved"], "call 3 resolution %s" % a3)
+        expect(a3["notes"]["t"] == "Customer wants a callback about the refund", "call 3 notes %s" % a3)
+        expect("hero" not in by_id[rid3], "call 3 hero")
+
+        # Nothing typed rests in plaintext in the capture DB.
+        raw = b""
+        for suffix in ("", "-wal"):
+            path = os.path.join(folder, "capture.db" + suffix)
+            if os.path.exists(path):
+                raw += open(path, "rb").read()
+        for secret in (b"C-30002", b"Best service ever", b"callback about the refund"):
+            expect(secret not in raw, "%r rests in plaintext in capture.db" % secret)
+
+        print("start to first frame: %s ms" % first.group(1))
+        print("Enter to durable capture: %s ms" % ", ".join("%.2f" % x for x in latencies))
+
+
+def scenario_draft_restore(args):
+    with tempfile.TemporaryDirectory(prefix="agent-e2e-") as folder:
+        config = make_device(args, folder)
+        with XvfbDisplay(1280, 1024) as display:
+            with GuiApp(agent_argv(args, config, "--staff-id", "B7"), display) as app:
+                app.wait_for_line(r"rep B7 signed in")
+                app.wait_for_window()
+                time.sleep(0.3)
+                kb = KeyCounter(app)
+                kb.key("ctrl+n")
+                kb.type("C-777")
+                kb.key("Tab", "3", "Tab", "Tab", "Tab", "Tab")
+                kb.type("Half typed praise from a happy customer")
+                time.sleep(0.3)
+                mark = app.mark()
+                code = app.stop()  # SIGTERM: the window closes with a half-filled form
+                expect(code == 0, "exit code %s" % code)
+                app.wait_for_line(r"saved the unfinished log of B7 \(sealed\)|closed", start=mark)
+            raw = b""
+            for suffix in ("", "-wal"):
+                path = os.path.join(folder, "capture.db" + suffix)
+                if os.path.exists(path):
+                    raw += open(path, "rb").read()
+            expect(b"Half typed praise" not in raw and b"C-777" not in raw,
+                   "the draft rests in plaintext in capture.db")
+            key = os.path.join(folder, "agent_draft.key")
+            expect(os.path.exists(key) and (os.stat(key).st_mode & 0o777) == 0o600,
+                   "draft key missing or not 0600")
+
+            # Restart without --staff-id: the rep is remembered and the draft is back.
+            with GuiApp(agent_argv(args, config), display) as app:
+                app.wait_for_line(r"restored the unfinished log of B7")
+                app.wait_for_window()
+                time.sleep(0.4)
+                window_shot(app, os.path.join(args.artifacts, "agent_7_draft_restored.png"))
+                kb = KeyCounter(app)
+                mark = app.mark()
+                kb.key("ctrl+n", "Tab", "Tab", "2", "Tab", "5", "Return")
+                wait_captured(app, mark)
+        records = dump_records(args, folder)
+        expect(len(records) == 1, "expected 1 record, got %d" % len(records))
+        r = records[0]
+        a = answers(r)
+        expect(r["staff_id"] == "B7", "staff %s" % r.get("staff_id"))
+        expect(a["call_ref"]["t"] == "C-777" and a["greeting"]["n"] == 3, "restored values %s" % a)
+        expect(a["resolution"]["c"] == ["partly_resolved"] and a["effort"]["n"] == 5, "finished %s" % a)
+        expect(r["hero"]["story"] == "Half typed praise from a happy customer", "hero %s" % r.get("hero"))
+        print("draft restored after restart and logged once")
+
+
+def scenario_idle(args):
+    with tempfile.TemporaryDirectory(prefix="agent-e2e-") as folder:
+        config = make_device(args, folder)
+        run([args.seed, config, STAFF, "24"])
+        with XvfbDisplay(1280, 1024) as display, \
+                GuiApp(agent_argv(args, config, "--staff-id", STAFF, "--log-frames"), display) as app:
+            first = app.wait_for_line(r"first frame presented (\d+) ms after process start")
+            app.wait_for_window()
+            app.measure_idle(2.0)  # let start-up frames settle
+            cpu, frames = app.measure_idle(args.idle_seconds)
+            with open("/proc/%d/status" % app.pid) as f:
+                rss = re.search(r"VmRSS:\s+(\d+) kB", f.read()).group(1)
+            print("start to first frame: %s ms" % first.group(1))
+            print("idle over %.0f s: cpu=%.3f%% of one core, frames=%d, VmRSS=%s kB" % (
+                args.idle_seconds, cpu * 100.0, frames, rss))
+            # It still answers at once after sleeping.
+            mark = app.mark()
+            app.key("ctrl+n")
+            app.wait_for_line(r"^frame \d+", start=mark, timeout=5.0)
+            expect(cpu <= MAX_IDLE_CPU, "idle CPU %.2f%% (max %.1f%%)" % (cpu * 100, MAX_IDLE_CPU * 100))
+            # The status refresh wakes it every 10 s at most; a polling loop would draw ~1800.
+            expect(frames <= args.idle_seconds / 10.0 + 2, "%d frames while idle" % frames)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("scenario", choices=["three_calls", "draft_restore", "idle"])
+    parser.add_argument("--agent", required=True)
+    parser.add_argument("--testkit", required=True)
+    parser.add_argument("--seed", required=True)
+    parser.add_argument("--artifacts", required=True)
+    parser.add_argument("--idle-seconds", type=float, default=30.0)
+    args = parser.parse_args()
+    os.makedirs(args.artifacts, exist_ok=True)
+    require_tools("Xvfb", "xdotool", "import")
+    {"three_calls": scenario_three_calls, "draft_restore": scenario_draft_restore,
+     "idle": scenario_idle}[args.scenario](args)
+    print("PASS", args.scenario)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except GuiTestError as e:
+        print("FAIL:", e, file=sys.stderr)
+        sys.exit(1)
