@@ -5,7 +5,10 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -17,7 +20,11 @@
 #include "model/survey.h"
 #include "protocol/enrollment_token.h"
 #include "protocol/limits.h"
+#include "sync/central/alert_dispatcher.h"
 #include "sync/central/central_server.h"
+#include "sync/central/dashboard_api.h"
+#include "sync/central/password_hash.h"
+#include "sync/central/seed.h"
 #include "sync/central/data_dir.h"
 #include "sync/central/device_api.h"
 #include "sync/central/ingestor.h"
@@ -282,7 +289,12 @@ int RunServe(const ServeFlags& flags) {
   opts.key_file = paths.tls_key();
   opts.worker_threads = flags.threads;
   opts.max_concurrent_ingests = flags.max_concurrent_ingests;
-  Result<std::unique_ptr<CentralServer>> server = CentralServer::Create(opts, api, pool);
+  opts.dashboard_dir = flags.dashboard_dir.empty() ? DefaultDashboardDir() : flags.dashboard_dir;
+  DashboardOptions dash_opts;
+  dash_opts.secure_cookie = !flags.insecure_http_loopback;
+  DashboardApi dashboard(SystemClock::Instance(), dash_opts);
+  Result<std::unique_ptr<CentralServer>> server =
+      CentralServer::Create(opts, api, pool, &dashboard);
   if (!server.ok()) return Fail("serve", server.status());
   if (Status s = (*server)->Bind(); !s.ok()) return Fail("serve", s);
   const std::string url =
@@ -293,6 +305,10 @@ int RunServe(const ServeFlags& flags) {
                (*server)->tls() ? "" : " - PLAIN HTTP on loopback, for tests only");
   std::printf("listening on %s\n", url.c_str());
   std::fflush(stdout);
+
+  // 6. Follow-up alerts queued by ingest go out from one background thread.
+  AlertDispatcher alerts(pool, SystemClock::Instance());
+  alerts.Start();
 
   CentralServer* srv = server->get();
   std::thread signal_thread([&stop_signals, srv] {
@@ -305,8 +321,144 @@ int RunServe(const ServeFlags& flags) {
   // Wake the signal thread if the server stopped on its own.
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
+  alerts.Stop();
   spdlog::info("stopped");
   if (!run.ok()) return Fail("serve", run);
+  return 0;
+}
+
+std::string DefaultDashboardDir() {
+  const std::string installed = "/usr/share/feedback/assets/dashboard";
+  std::error_code ec;
+  if (std::filesystem::is_directory(installed, ec)) return installed;
+  return std::string(FEEDBACK_SOURCE_ASSETS_DIR) + "/dashboard";
+}
+
+namespace {
+Result<UserRole> RoleFromName(const std::string& name) {
+  for (UserRole r : {UserRole::kAdmin, UserRole::kRegionalManager, UserRole::kSiteManager,
+                     UserRole::kTeamLead}) {
+    if (UserRoleName(r) == name) return r;
+  }
+  return Status::InvalidArgument("--role must be admin, regional_manager, site_manager or "
+                                 "team_lead, not '" + name + "'");
+}
+}  // namespace
+
+int RunUserAdd(const UserAddFlags& f) {
+  if (!IsId(f.username)) {
+    return Fail("--username '" + f.username + "' must be 1-64 characters of A-Z a-z 0-9 - _ .");
+  }
+  Result<UserRole> role = RoleFromName(f.role);
+  if (!role.ok()) return Fail("user add", role.status());
+  if (*role == UserRole::kSiteManager && f.sites.size() != 1) {
+    return Fail("a site manager needs exactly one --site");
+  }
+  if (*role == UserRole::kRegionalManager && f.sites.empty()) {
+    return Fail("a regional manager needs at least one --site (repeat the flag)");
+  }
+  if (*role == UserRole::kTeamLead && f.team.empty()) return Fail("a team lead needs --team");
+  Result<std::unique_ptr<SqliteCentralStore>> store = OpenStore(f.data_dir);
+  if (!store.ok()) return Fail("opening the central store", store.status());
+  Result<std::vector<Site>> sites = (*store)->ListSites();
+  if (!sites.ok()) return Fail("reading sites", sites.status());
+  for (const std::string& want : f.sites) {
+    bool known = false;
+    for (const Site& s : *sites) known = known || s.site_id == want;
+    if (!known) return Fail("site '" + want + "' does not exist in this central store");
+  }
+  std::string password;
+  bool generated = false;
+  if (f.password_stdin) {
+    std::getline(std::cin, password);
+    while (!password.empty() && (password.back() == '\r' || password.back() == '\n')) {
+      password.pop_back();
+    }
+    if (password.size() < 12) return Fail("the password must have at least 12 characters");
+  } else {
+    Result<std::string> p = GeneratePassword();
+    if (!p.ok()) return Fail("generating a password", p.status());
+    password = *p;
+    generated = true;
+  }
+  Result<std::string> hash = HashPassword(password);
+  if (!hash.ok()) return Fail("hashing the password", hash.status());
+  User u;
+  u.username = f.username;
+  u.password_hash = *hash;
+  u.role = *role;
+  u.site_ids = f.sites;
+  u.team = f.team;
+  u.email = f.email;
+  u.created_at = SystemClock::Instance().NowMs();
+  if (Status s = (*store)->CreateUser(u); !s.ok()) return Fail("user add", s);
+  std::printf("user %s (%s) created\n", u.username.c_str(), f.role.c_str());
+  if (generated) std::printf("password: %s\n", password.c_str());
+  return 0;
+}
+
+int RunUserList(const std::string& data_dir, bool as_json) {
+  Result<std::unique_ptr<SqliteCentralStore>> store = OpenStore(data_dir);
+  if (!store.ok()) return Fail("opening the central store", store.status());
+  Result<std::vector<User>> users = (*store)->ListUsers();
+  if (!users.ok()) return Fail("listing users", users.status());
+  nlohmann::json list = nlohmann::json::array();
+  for (const User& u : *users) {
+    std::string sites;
+    for (const std::string& s : u.site_ids) sites += (sites.empty() ? "" : ",") + s;
+    if (as_json) {
+      list.push_back({{"username", u.username},
+                      {"role", UserRoleName(u.role)},
+                      {"sites", u.site_ids},
+                      {"team", u.team},
+                      {"email", u.email},
+                      {"disabled", u.disabled}});
+    } else {
+      std::printf("%-20s %-17s sites=%-20s team=%-10s %s%s\n", u.username.c_str(),
+                  std::string(UserRoleName(u.role)).c_str(), sites.c_str(), u.team.c_str(),
+                  u.email.c_str(), u.disabled ? " DISABLED" : "");
+    }
+  }
+  if (as_json) std::printf("%s\n", list.dump(2).c_str());
+  return 0;
+}
+
+int RunUserDisable(const std::string& data_dir, const std::string& username) {
+  Result<std::unique_ptr<SqliteCentralStore>> store = OpenStore(data_dir);
+  if (!store.ok()) return Fail("opening the central store", store.status());
+  if (Status s = (*store)->SetUserDisabled(username, true); !s.ok()) {
+    return Fail("user disable", s);
+  }
+  std::printf("user %s disabled; their sessions ended\n", username.c_str());
+  return 0;
+}
+
+int RunSeed(const SeedFlags& f) {
+  Result<std::unique_ptr<SqliteCentralStore>> store = OpenStore(f.data_dir);
+  if (!store.ok()) return Fail("opening the central store", store.status());
+  SeedOptions o;
+  o.records = f.records;
+  o.sites = f.sites;
+  o.days = f.days;
+  o.seed = f.seed;
+  const auto start = std::chrono::steady_clock::now();
+  int64_t last_print = 0;
+  Result<SeedSummary> r = SeedStore(**store, o, [&](int64_t done) {
+    if (done - last_print >= 100000 || done == o.records) {
+      last_print = done;
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+                           .count();
+      std::fprintf(stderr, "seed: %lld / %lld records (%.0f/s)\n", static_cast<long long>(done),
+                   static_cast<long long>(o.records), s > 0 ? static_cast<double>(done) / s : 0.0);
+    }
+  });
+  if (!r.ok()) return Fail("seed", r.status());
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("seeded %lld records (%lld hero stories, %lld detractors with contact) into %d "
+              "sites over %d days in %.1f s\n",
+              static_cast<long long>(r->records), static_cast<long long>(r->hero_stories),
+              static_cast<long long>(r->contact_detractors), f.sites, f.days, secs);
   return 0;
 }
 

@@ -15,6 +15,25 @@ struct ServeFlags {
   bool insecure_http_loopback = false;
   int threads = 8;
   int max_concurrent_ingests = 2;
+  std::string dashboard_dir;  // empty: the default (see DefaultDashboardDir)
+};
+
+struct UserAddFlags {
+  std::string data_dir;
+  std::string username;
+  std::string role;
+  std::vector<std::string> sites;
+  std::string team;
+  std::string email;
+  bool password_stdin = false;
+};
+
+struct SeedFlags {
+  std::string data_dir;
+  long long records = 10000;
+  int sites = 4;
+  int days = 90;
+  unsigned long long seed = 1;
 };
 
 int RunInit(const std::string& data_dir, const std::string& site);
@@ -27,6 +46,14 @@ int RunSurveyPublish(const std::string& data_dir, const std::string& file,
 int RunStaffImport(const std::string& data_dir, const std::string& csv_file,
                    const std::string& site);
 int RunServe(const ServeFlags& flags);
+int RunUserAdd(const UserAddFlags& flags);
+int RunUserList(const std::string& data_dir, bool json);
+int RunUserDisable(const std::string& data_dir, const std::string& username);
+int RunSeed(const SeedFlags& flags);
+
+// Where `serve` finds the dashboard's static files by default: the installed
+// /usr/share/feedback/assets/dashboard if present, else the source tree's.
+std::string DefaultDashboardDir();
 
 // "24h", "30m", "90s", "7d" or plain seconds -> milliseconds; -1 when malformed.
 long long ParseDurationMs(const std::string& text);

@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "protocol/limits.h"
 #include "protocol/messages.h"
@@ -14,6 +16,10 @@ namespace feedback::central {
 namespace {
 
 constexpr char kJson[] = "application/json";
+constexpr std::string_view kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'";
 
 void Send(httplib::Response& res, const ApiResponse& a) {
   res.status = a.status;
@@ -85,21 +91,68 @@ bool IsLoopbackHost(std::string_view host) {
   return host == "localhost" || host == "::1" || host.substr(0, 4) == "127.";
 }
 
-CentralServer::CentralServer(ServerOptions options, DeviceApi& api, CentralStorePool& pool)
-    : options_(std::move(options)), api_(api), pool_(pool) {}
+CentralServer::CentralServer(ServerOptions options, DeviceApi& api, CentralStorePool& pool,
+                             DashboardApi* dashboard)
+    : options_(std::move(options)), api_(api), pool_(pool), dashboard_(dashboard) {}
+
+std::optional<std::string> ResolveStaticPath(const std::string& root, const std::string& rel) {
+  if (root.empty()) return std::nullopt;
+  if (rel.find('\0') != std::string::npos || rel.find('\\') != std::string::npos ||
+      rel.find("//") != std::string::npos || rel.find('%') != std::string::npos) {
+    return std::nullopt;
+  }
+  // Every segment must be a plain name (no "..", no ".", no hidden files).
+  size_t pos = 0;
+  while (pos < rel.size()) {
+    size_t end = rel.find('/', pos);
+    if (end == std::string::npos) end = rel.size();
+    const std::string part = rel.substr(pos, end - pos);
+    if (!part.empty() && part[0] == '.') return std::nullopt;
+    pos = end + 1;
+  }
+  std::error_code ec;
+  const std::filesystem::path base = std::filesystem::canonical(root, ec);
+  if (ec) return std::nullopt;
+  std::filesystem::path p = base / rel;
+  if (std::filesystem::is_directory(p, ec)) p /= "index.html";
+  const std::filesystem::path real = std::filesystem::canonical(p, ec);
+  if (ec || !std::filesystem::is_regular_file(real, ec)) return std::nullopt;
+  const std::string b = base.string() + "/";
+  if (real.string().rfind(b, 0) != 0) return std::nullopt;
+  return real.string();
+}
+
+std::string MimeTypeFor(const std::string& path) {
+  const size_t dot = path.rfind('.');
+  const std::string ext = dot == std::string::npos ? "" : path.substr(dot + 1);
+  static const std::pair<const char*, const char*> kTypes[] = {
+      {"html", "text/html; charset=utf-8"},  {"js", "text/javascript; charset=utf-8"},
+      {"mjs", "text/javascript; charset=utf-8"}, {"css", "text/css; charset=utf-8"},
+      {"svg", "image/svg+xml"},               {"png", "image/png"},
+      {"jpg", "image/jpeg"},                  {"jpeg", "image/jpeg"},
+      {"ico", "image/x-icon"},                {"woff2", "font/woff2"},
+      {"woff", "font/woff"},                  {"ttf", "font/ttf"},
+      {"json", "application/json"},           {"map", "application/json"},
+      {"txt", "text/plain; charset=utf-8"}};
+  for (const auto& [e, t] : kTypes) {
+    if (ext == e) return t;
+  }
+  return "application/octet-stream";
+}
 
 CentralServer::~CentralServer() = default;
 
 Result<std::unique_ptr<CentralServer>> CentralServer::Create(const ServerOptions& options,
                                                              DeviceApi& api,
-                                                             CentralStorePool& pool) {
+                                                             CentralStorePool& pool,
+                                                             DashboardApi* dashboard) {
   if (options.insecure_http && !IsLoopbackHost(options.host)) {
     return Status::PermissionDenied(
         "--insecure-http-loopback is only allowed on a loopback address (127.0.0.1, ::1, "
         "localhost), not '" +
         options.host + "'; drop the flag to serve HTTPS");
   }
-  std::unique_ptr<CentralServer> s(new CentralServer(options, api, pool));
+  std::unique_ptr<CentralServer> s(new CentralServer(options, api, pool, dashboard));
   if (options.insecure_http) {
     s->server_ = std::make_unique<httplib::Server>();
   } else {
@@ -137,6 +190,18 @@ Result<std::unique_ptr<CentralServer>> CentralServer::Create(const ServerOptions
 
 void CentralServer::InstallRoutes() {
   httplib::Server& srv = *server_;
+
+  // Security headers on every answer (dashboard pages, API, device API).
+  srv.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    res.set_header("Content-Security-Policy", std::string(kContentSecurityPolicy));
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("Referrer-Policy", "no-referrer");
+    res.set_header("X-Frame-Options", "DENY");
+    if (!res.has_header("Cache-Control")) {
+      res.set_header("Cache-Control",
+                     req.path.rfind("/dashboard", 0) == 0 ? "no-cache" : "no-store");
+    }
+  });
 
   // Refuse oversized bodies from their Content-Length before reading them.
   srv.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
@@ -255,6 +320,65 @@ void CentralServer::InstallRoutes() {
             if (a.status != 200) spdlog::warn("device state refused {}: {}", a.status, a.log_note);
             Send(res, a);
           });
+
+  // The dashboard: static pages and the JSON API (docs/dashboard-api.md).
+  srv.Get("/", [](const httplib::Request&, httplib::Response& res) {
+    res.set_redirect("/dashboard/");
+  });
+  srv.Get(R"(/dashboard(/.*)?)", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string rel = req.path.size() > 10 ? req.path.substr(11) : "";
+    if (req.path == "/dashboard") {
+      res.set_redirect("/dashboard/");
+      return;
+    }
+    std::optional<std::string> file = ResolveStaticPath(options_.dashboard_dir, rel);
+    if (!file) {
+      res.status = 404;
+      res.set_content(protocol::ErrorJson("no such page"), kJson);
+      return;
+    }
+    std::ifstream in(*file, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    res.set_content(ss.str(), MimeTypeFor(*file).c_str());
+  });
+  auto dashboard_api = [this](const httplib::Request& req, httplib::Response& res) {
+    if (dashboard_ == nullptr) {
+      res.status = 404;
+      res.set_content(protocol::ErrorJson("no such endpoint"), kJson);
+      return;
+    }
+    Result<CentralStorePool::Lease> store = pool_.Acquire();
+    if (!store.ok()) {
+      Send(res, ApiResponse::Error(503, "central store unavailable: " + store.status().message(),
+                                   5));
+      return;
+    }
+    DashboardRequest d;
+    d.method = req.method;
+    d.path = req.path;
+    for (const auto& [k, v] : req.params) d.params.emplace(k, v);
+    d.body = req.body;
+    d.content_type = req.get_header_value("Content-Type");
+    d.cookie = req.get_header_value("Cookie");
+    d.csrf_header = req.get_header_value("X-CSRF-Token");
+    d.remote_ip = req.remote_addr;
+    DashboardResponse r = dashboard_->Handle(**store, d);
+    res.status = r.status;
+    for (const auto& [k, v] : r.headers) {
+      if (k == "Set-Cookie") {
+        res.headers.emplace(k, v);
+      } else {
+        res.set_header(k.c_str(), v);
+      }
+    }
+    res.set_content(r.body, r.content_type.c_str());
+    if (!r.log_note.empty() && r.status < 400 && req.method != "GET") {
+      spdlog::info("dashboard: {}", r.log_note);
+    }
+  };
+  srv.Get(R"(/api/(?!v1/).*)", dashboard_api);
+  srv.Post(R"(/api/(?!v1/).*)", dashboard_api);
 }
 
 Status CentralServer::Bind() {

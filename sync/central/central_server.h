@@ -13,9 +13,11 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/result.h"
+#include "sync/central/dashboard_api.h"
 #include "sync/central/device_api.h"
 #include "sync/central/store_pool.h"
 
@@ -33,7 +35,13 @@ struct ServerOptions {
   std::string key_file;
   int worker_threads = 8;
   int max_concurrent_ingests = 2;
+  std::string dashboard_dir;  // static files of the dashboard; empty: not served
 };
+
+// The file under `root` that a /dashboard/ request path names, or nullopt for
+// anything that could leave root (.., //, backslash, NUL, symlinks out).
+std::optional<std::string> ResolveStaticPath(const std::string& root, const std::string& rel);
+std::string MimeTypeFor(const std::string& path);
 
 // "127.0.0.1:8443", "[::1]:8443", "localhost:0" -> host and port.
 Result<std::pair<std::string, int>> ParseListenAddress(std::string_view text);
@@ -41,8 +49,10 @@ bool IsLoopbackHost(std::string_view host);
 
 class CentralServer {
  public:
+  // dashboard may be null (no /api/ dashboard endpoints).
   static Result<std::unique_ptr<CentralServer>> Create(const ServerOptions& options, DeviceApi& api,
-                                                       CentralStorePool& pool);
+                                                       CentralStorePool& pool,
+                                                       DashboardApi* dashboard = nullptr);
   ~CentralServer();
 
   // Binds the listen address; afterwards port() is the real port.
@@ -55,12 +65,14 @@ class CentralServer {
   bool tls() const { return !options_.insecure_http; }
 
  private:
-  CentralServer(ServerOptions options, DeviceApi& api, CentralStorePool& pool);
+  CentralServer(ServerOptions options, DeviceApi& api, CentralStorePool& pool,
+                DashboardApi* dashboard);
   void InstallRoutes();
 
   ServerOptions options_;
   DeviceApi& api_;
   CentralStorePool& pool_;
+  DashboardApi* dashboard_;
   std::unique_ptr<httplib::Server> server_;
   int port_ = 0;
   std::atomic<int> ingests_in_flight_{0};

@@ -21,6 +21,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "protocol/messages.h"
+#include "sync/central/dashboard_types.h"
 #include "sync/central/ingest_types.h"
 
 namespace feedback::central {
@@ -30,6 +31,10 @@ struct Site {
   std::string name;
   std::string branding_json = "{}";  // what devices show (logo, colours), as JSON
   TimeMs created_at = 0;
+  std::string region;          // dashboard grouping; empty when none
+  std::string mail_relay_url;  // smtp://host:port for this site's alerts; empty: global
+  std::string followup_owner;  // username; empty: the site's first site manager
+  int followup_due_hours = 48;
 };
 
 enum class UserRole { kAdmin, kRegionalManager, kSiteManager, kTeamLead };
@@ -42,6 +47,8 @@ struct User {
   std::vector<std::string> site_ids;  // regional manager: several; site manager: one
   std::string team;                   // team lead
   TimeMs created_at = 0;
+  std::string email;  // where follow-up alerts go
+  bool disabled = false;
 };
 
 struct EnrollmentTokenRow {
@@ -156,6 +163,75 @@ class CentralStore {
 
   // What GET /api/v1/device/state returns for a device.
   virtual Result<protocol::DeviceState> DeviceState(const Device& device) = 0;
+
+  // --- Dashboard (issue 7; see docs/dashboard-api.md) ---------------------
+  // Users. NotFound for an unknown name.
+  virtual Result<std::vector<User>> ListUsers() = 0;
+  virtual Status SetUserDisabled(const std::string& username, bool disabled) = 0;
+  virtual Result<std::vector<StaffRow>> ListStaff() = 0;
+  // NotFound for an unknown site.
+  virtual Status UpdateSite(const std::string& site_id, const SiteSettings& settings) = 0;
+
+  // Sessions, keyed by the hash of the cookie value. GetSession: NotFound when
+  // unknown or expired (absolute expiry or idle_ms without a request).
+  virtual Status CreateSession(const Session& session) = 0;
+  virtual Result<Session> GetSession(const std::string& token_hash, TimeMs now,
+                                     TimeMs idle_ms) = 0;
+  virtual Status TouchSession(const std::string& token_hash, TimeMs now) = 0;
+  virtual Status DeleteSession(const std::string& token_hash) = 0;
+  virtual Status DeleteUserSessions(const std::string& username) = 0;
+  // Failed logins per (username, ip): count since `since`, record one, clear.
+  virtual Result<int64_t> CountLoginFailures(const std::string& username, const std::string& ip,
+                                             TimeMs since) = 0;
+  virtual Result<std::optional<TimeMs>> OldestLoginFailure(const std::string& username,
+                                                           const std::string& ip,
+                                                           TimeMs since) = 0;
+  virtual Status RecordLoginFailure(const std::string& username, const std::string& ip,
+                                    TimeMs now) = 0;
+  virtual Status ClearLoginFailures(const std::string& username, const std::string& ip) = 0;
+
+  // Rollup reads (never raw records): score counts of nps / csat / ces
+  // questions, response counts and driver moments within the filter.
+  virtual Result<std::vector<ScoreCountRow>> QueryScoreCounts(const DashboardFilter& filter,
+                                                              GroupBy group) = 0;
+  virtual Result<std::vector<ResponseCountRow>> QueryResponseCounts(const DashboardFilter& filter,
+                                                                    GroupBy group) = 0;
+  virtual Status QueryDriverMoments(const DashboardFilter& filter,
+                                    std::vector<DriverRowsSum>* rows,
+                                    std::vector<DriverSumRow>* sums) = 0;
+  // Distinct teams and channels present in the rollups within the filter.
+  virtual Result<std::vector<std::string>> DistinctRollupValues(const DashboardFilter& filter,
+                                                                const std::string& column) = 0;
+
+  // Hero stories. state: "new" | "published" | "hidden" | "" (all).
+  virtual Result<StoryPage> ListStories(const DashboardFilter& filter, const std::string& state,
+                                        int limit, int offset) = 0;
+  virtual Result<HeroStory> GetStory(const std::string& story_id) = 0;
+  virtual Status ModerateStory(const std::string& story_id, const std::string& state,
+                               const std::string& by, TimeMs now) = 0;
+
+  // Follow-ups. state: "open" | "closed" | "" (all). NotFound for an unknown id;
+  // Conflict when closing a closed one.
+  virtual Result<FollowUpPage> ListFollowUps(const DashboardFilter& filter,
+                                             const std::string& state, bool only_overdue,
+                                             TimeMs now, int limit, int offset) = 0;
+  virtual Result<FollowUp> GetFollowUp(const std::string& followup_id) = 0;
+  virtual Status AddFollowUpNote(const std::string& followup_id, const FollowUpNote& note) = 0;
+  virtual Status AssignFollowUp(const std::string& followup_id,
+                                const std::optional<std::string>& owner,
+                                const std::optional<TimeMs>& due_at) = 0;
+  virtual Status CloseFollowUp(const std::string& followup_id, const std::string& by,
+                               const std::string& note, TimeMs now) = 0;
+
+  // Alert rules (one global set) and the alert queue that ingest fills.
+  virtual Result<AlertRules> GetAlertRules() = 0;
+  virtual Status SetAlertRules(const AlertRules& rules) = 0;
+  // Claims up to `limit` pending alerts due at `now` (their next attempt moves
+  // to now + lease_ms, so another dispatcher skips them).
+  virtual Result<std::vector<Alert>> ClaimDueAlerts(TimeMs now, TimeMs lease_ms, int limit) = 0;
+  virtual Status FinishAlert(const std::string& alert_id, bool sent, const std::string& error,
+                             std::optional<TimeMs> retry_at, TimeMs now) = 0;
+  virtual Result<std::vector<Alert>> ListAlerts(int limit) = 0;
 };
 
 }  // namespace feedback::central

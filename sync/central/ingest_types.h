@@ -50,6 +50,8 @@ struct FollowUpDraft {
   std::string contact_phone;
   std::string contact_email;
   std::string comment;  // the record's free-text answers, joined
+  std::optional<int> worst_nps;   // lowest NPS answer, if any
+  std::optional<int> worst_csat;  // lowest CSAT answer, if any
 };
 
 struct PreparedRecord {
@@ -69,7 +71,11 @@ struct PreparedRecord {
   std::vector<ChoiceContribution> choices;
   std::optional<DriverContribution> drivers;
   std::optional<HeroStoryDraft> hero;
+  // follow_up: what the default alert rules (NPS <= 6, CSAT <= 2) open.
+  // contact_request: every record whose customer left contact details; the
+  // store applies the configured alert rules (AlertRules) to it at commit.
   std::optional<FollowUpDraft> follow_up;
+  std::optional<FollowUpDraft> contact_request;
 };
 
 // A record that could not be opened or failed validation; kept with its

@@ -71,16 +71,23 @@ void AddContributions(const SurveyDefinition& def, const FeedbackRecord& r, Prep
                                            !r.contact->email.empty());
   const bool detractor = worst_nps && *worst_nps <= 6;
   const bool unhappy = worst_csat && *worst_csat <= 2;
-  if (wants_contact && (detractor || unhappy)) {
+  if (wants_contact) {
     FollowUpDraft f;
-    if (detractor) f.reason = "nps " + std::to_string(*worst_nps);
-    if (unhappy)
-      f.reason += std::string(f.reason.empty() ? "" : ", ") + "csat " + std::to_string(*worst_csat);
     f.contact_name = r.contact->name;
     f.contact_phone = r.contact->phone;
     f.contact_email = r.contact->email;
     f.comment = std::move(comment);
-    out.follow_up = std::move(f);
+    f.worst_nps = worst_nps;
+    f.worst_csat = worst_csat;
+    out.contact_request = f;
+    if (detractor || unhappy) {
+      if (detractor) f.reason = "nps " + std::to_string(*worst_nps);
+      if (unhappy) {
+        f.reason +=
+            std::string(f.reason.empty() ? "" : ", ") + "csat " + std::to_string(*worst_csat);
+      }
+      out.follow_up = std::move(f);
+    }
   }
 }
 

@@ -2,6 +2,8 @@
 //   init, enroll-token, devices, revoke, survey publish, staff import, serve
 // main only declares the command line (CLI11) and calls the matching
 // function in central_commands.h; see docs/central.md for the manual.
+#include <curl/curl.h>
+
 #include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
@@ -94,7 +96,46 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
 
+  serve->add_option("--dashboard-dir", serve_flags.dashboard_dir,
+                    "Static files of the dashboard (default: the installed or source assets)");
+
+  // user add | list | disable
+  UserAddFlags user_flags;
+  auto* user = app.add_subcommand("user", "Dashboard users");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "Create a dashboard user (prints a password)");
+  user_add->add_option("--data-dir", user_flags.data_dir, "Data directory")->required();
+  user_add->add_option("--username", user_flags.username, "User name")->required();
+  user_add->add_option("--role", user_flags.role,
+                       "admin, regional_manager, site_manager or team_lead")
+      ->required();
+  user_add->add_option("--site", user_flags.sites, "Site (repeatable for regional managers)");
+  user_add->add_option("--team", user_flags.team, "Team (team leads)");
+  user_add->add_option("--email", user_flags.email, "Where follow-up alerts go");
+  user_add->add_flag("--password-stdin", user_flags.password_stdin,
+                     "Read the password from stdin instead of generating one");
+  auto* user_list = user->add_subcommand("list", "List dashboard users");
+  user_list->add_option("--data-dir", data_dir, "Data directory")->required();
+  user_list->add_flag("--json", as_json, "Print JSON");
+  std::string username;
+  auto* user_disable = user->add_subcommand("disable", "Disable a user and end their sessions");
+  user_disable->add_option("--data-dir", data_dir, "Data directory")->required();
+  user_disable->add_option("--username", username, "User name")->required();
+
+  // seed
+  SeedFlags seed_flags;
+  auto* seed = app.add_subcommand(
+      "seed", "Fill the store with realistic synthetic records (planted driver effects)");
+  seed->add_option("--data-dir", seed_flags.data_dir, "Data directory")->required();
+  seed->add_option("--records", seed_flags.records, "Number of records")->capture_default_str();
+  seed->add_option("--sites", seed_flags.sites, "Number of sites")->capture_default_str();
+  seed->add_option("--days", seed_flags.days, "Days of history, ending today")
+      ->capture_default_str();
+  seed->add_option("--seed", seed_flags.seed, "Random seed")->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
+  // One-time global set-up for libcurl (alert e-mails and webhooks).
+  curl_global_init(CURL_GLOBAL_DEFAULT);
 
   if (*init) return RunInit(data_dir, site);
   if (*token) return RunEnrollToken(data_dir, site, kind, team, ttl);
@@ -103,5 +144,9 @@ int main(int argc, char** argv) {
   if (*publish) return RunSurveyPublish(data_dir, file, sites, all_sites);
   if (*import) return RunStaffImport(data_dir, csv, staff_site);
   if (*serve) return RunServe(serve_flags);
+  if (*user_add) return RunUserAdd(user_flags);
+  if (*user_list) return RunUserList(data_dir, as_json);
+  if (*user_disable) return RunUserDisable(data_dir, username);
+  if (*seed) return RunSeed(seed_flags);
   return 1;
 }

@@ -1,10 +1,12 @@
 #include "sync/central/sqlite_central_store.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <set>
 
 #include "protocol/messages.h"
@@ -210,11 +212,79 @@ CREATE TABLE follow_ups (
 CREATE INDEX follow_ups_site ON follow_ups(site_id, state);
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations = {{
+// Issue 7: the manager dashboard - regions and alert settings per site, user
+// e-mail and disabling, sessions, login failures, follow-up notes, alert rules
+// (settings) and the alert queue, and covering indexes for the dashboard's
+// rollup reads (by question type and day, then the scope columns).
+constexpr std::string_view kSchemaV2 = R"sql(
+ALTER TABLE sites ADD COLUMN region TEXT NOT NULL DEFAULT '';
+ALTER TABLE sites ADD COLUMN mail_relay_url TEXT NOT NULL DEFAULT '';
+ALTER TABLE sites ADD COLUMN followup_owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE sites ADD COLUMN followup_due_hours INTEGER NOT NULL DEFAULT 48;
+ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE follow_ups ADD COLUMN closed_by TEXT;
+CREATE INDEX follow_ups_created ON follow_ups(created_at);
+CREATE TABLE followup_notes (
+  followup_id TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  by_user TEXT NOT NULL,
+  text TEXT NOT NULL
+);
+CREATE INDEX followup_notes_id ON followup_notes(followup_id, at);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  username TEXT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  last_seen_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(username);
+CREATE TABLE login_failures (
+  username TEXT NOT NULL,
+  ip TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE INDEX login_failures_key ON login_failures(username, ip, at);
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE alerts (
+  alert_id TEXT PRIMARY KEY,
+  followup_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  target TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  sent_at BIGINT
+);
+CREATE INDEX alerts_due ON alerts(state, next_attempt_at);
+CREATE INDEX rollup_scores_dash ON rollup_scores(question_type, day, site_id, team, channel,
+                                                 staff_id, score, count);
+CREATE INDEX rollup_responses_dash ON rollup_responses(day, site_id, team, channel, staff_id,
+                                                       status, count);
+CREATE INDEX rollup_driver_sums_dash ON rollup_driver_sums(day, site_id, team, channel, staff_id,
+                                                           survey_id, survey_version, var_a,
+                                                           var_b, total);
+CREATE INDEX rollup_driver_rows_dash ON rollup_driver_rows(day, site_id, team, channel, staff_id,
+                                                           survey_id, survey_version, n,
+                                                           rows_dropped);
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations = {{
     {1,
      "central store: sites, users, devices, batches, records, rollups, surveys, staff, "
      "hero stories, follow-ups",
      kSchemaV1},
+    {2,
+     "dashboard: regions, site alert settings, user e-mail, sessions, login failures, "
+     "follow-up notes, alert rules and queue, rollup indexes",
+     kSchemaV2},
 }};
 
 constexpr std::string_view kDeviceColumns =
@@ -229,6 +299,13 @@ std::optional<int64_t> OptInt(const Statement& s, int col) {
 // Creates the file with mode 0600 if it does not exist, so SQLite (and its
 // -wal/-shm files, which copy the mode) never make it world-readable.
 Status CreatePrivateFile(const std::string& path) {
+  // Never open+close an existing database file: closing any descriptor of a
+  // file drops every POSIX lock this process holds on it, including those of
+  // SQLite connections already open on it (other pool stores). Another process
+  // would then think it is the last user and checkpoint and delete the WAL
+  // under them (stale reads, "disk I/O error").
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) return Status::Ok();
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
     return Status::IoError("cannot create " + path +
@@ -302,12 +379,15 @@ Result<bool> SqliteCentralStore::EnsureSite(const std::string& site_id, TimeMs n
 Result<std::vector<Site>> SqliteCentralStore::ListSites() {
   FEEDBACK_ASSIGN_OR_RETURN(
       Statement s,
-      db_.Prepare("SELECT site_id, name, branding_json, created_at FROM sites ORDER BY site_id"));
+      db_.Prepare("SELECT site_id, name, branding_json, created_at, region, mail_relay_url, "
+                  "followup_owner, followup_due_hours FROM sites ORDER BY site_id"));
   std::vector<Site> out;
   while (true) {
     FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    out.push_back({s.ColumnText(0), s.ColumnText(1), s.ColumnText(2), s.ColumnInt(3)});
+    out.push_back({s.ColumnText(0), s.ColumnText(1), s.ColumnText(2), s.ColumnInt(3),
+                   s.ColumnText(4), s.ColumnText(5), s.ColumnText(6),
+                   static_cast<int>(s.ColumnInt(7))});
   }
   return out;
 }
@@ -316,13 +396,15 @@ Status SqliteCentralStore::CreateUser(const User& user) {
   Transaction txn(db_);
   FEEDBACK_RETURN_IF_ERROR(txn.Begin());
   FEEDBACK_ASSIGN_OR_RETURN(
-      Statement s, db_.Prepare("INSERT INTO users(username, password_hash, role, team, created_at) "
-                               "VALUES (?, ?, ?, ?, ?)"));
+      Statement s, db_.Prepare("INSERT INTO users(username, password_hash, role, team, created_at, "
+                               "email, disabled) VALUES (?, ?, ?, ?, ?, ?, ?)"));
   Status st = s.Bind(1, user.username)
                   .Bind(2, user.password_hash)
                   .Bind(3, UserRoleName(user.role))
                   .Bind(4, user.team)
                   .Bind(5, user.created_at)
+                  .Bind(6, user.email)
+                  .Bind(7, user.disabled ? 1 : 0)
                   .Run();
   if (st.code() == Status::Code::kAlreadyExists) {
     return Status::AlreadyExists("user '" + user.username + "' already exists");
@@ -338,8 +420,8 @@ Status SqliteCentralStore::CreateUser(const User& user) {
 
 Result<User> SqliteCentralStore::GetUser(const std::string& username) {
   FEEDBACK_ASSIGN_OR_RETURN(
-      Statement s, db_.Prepare("SELECT username, password_hash, role, team, created_at FROM users "
-                               "WHERE username = ?"));
+      Statement s, db_.Prepare("SELECT username, password_hash, role, team, created_at, email, "
+                               "disabled FROM users WHERE username = ?"));
   s.Bind(1, username);
   FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return Status::NotFound("no user '" + username + "'");
@@ -349,6 +431,8 @@ Result<User> SqliteCentralStore::GetUser(const std::string& username) {
   FEEDBACK_ASSIGN_OR_RETURN(u.role, ParseUserRole(s.ColumnText(2)));
   u.team = s.ColumnText(3);
   u.created_at = s.ColumnInt(4);
+  u.email = s.ColumnText(5);
+  u.disabled = s.ColumnInt(6) != 0;
   FEEDBACK_ASSIGN_OR_RETURN(
       Statement sites,
       db_.Prepare("SELECT site_id FROM user_sites WHERE username = ? ORDER BY site_id"));
@@ -569,13 +653,27 @@ Result<CommitOutcome> SqliteCentralStore::CommitBatch(const PreparedBatch& b) {
       db_.Prepare("INSERT INTO hero_stories(story_id, record_id, site_id, team, channel, staff_id, "
                   "staff_name, story, state, submitted_at, created_at) "
                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?) ON CONFLICT DO NOTHING"));
-  FEEDBACK_ASSIGN_OR_RETURN(
-      Statement ins_follow,
-      db_.Prepare("INSERT INTO follow_ups(followup_id, record_id, site_id, team, reason, "
-                  "contact_name, contact_phone, contact_email, comment, state, created_at) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?) ON CONFLICT DO NOTHING"));
+  // A record's team is its rep's roster team (the team lead's scope), else
+  // the device's team (agent desktops enrolled with --team).
+  FEEDBACK_ASSIGN_OR_RETURN(Statement staff_team,
+                            db_.Prepare("SELECT team FROM staff WHERE staff_id = ?"));
+  std::map<std::string, std::string> team_of_staff;
+  auto record_team = [&](const PreparedRecord& r) -> Result<std::string> {
+    if (r.staff_id.empty()) return b.team;
+    auto it = team_of_staff.find(r.staff_id);
+    if (it == team_of_staff.end()) {
+      staff_team.Reset();
+      staff_team.Bind(1, r.staff_id);
+      FEEDBACK_ASSIGN_OR_RETURN(bool on_roster, staff_team.Step());
+      const std::string t = on_roster ? staff_team.ColumnText(0) : std::string();
+      it = team_of_staff.emplace(r.staff_id, t.empty() ? b.team : t).first;
+    }
+    return it->second;
+  };
+  std::optional<AlertRules> rules;
   RollupDelta delta;
   for (const PreparedRecord& r : b.records) {
+    FEEDBACK_ASSIGN_OR_RETURN(const std::string team, record_team(r));
     ins_record.Reset();
     FEEDBACK_RETURN_IF_ERROR(ins_record.Bind(1, r.record_id)
                                  .Bind(2, b.device_id)
@@ -584,7 +682,7 @@ Result<CommitOutcome> SqliteCentralStore::CommitBatch(const PreparedBatch& b) {
                                  .Bind(5, r.survey_id)
                                  .Bind(6, r.survey_version)
                                  .Bind(7, r.staff_id)
-                                 .Bind(8, b.team)
+                                 .Bind(8, team)
                                  .Bind(9, r.status)
                                  .Bind(10, r.locale)
                                  .Bind(11, r.started_at)
@@ -600,7 +698,7 @@ Result<CommitOutcome> SqliteCentralStore::CommitBatch(const PreparedBatch& b) {
       continue;
     }
     ++out.ack.stored;
-    delta.Add(r, b.site_id, b.team);
+    delta.Add(r, b.site_id, team);
     for (const ScoreContribution& s : r.scores) {
       ins_score.Reset();
       FEEDBACK_RETURN_IF_ERROR(ins_score.Bind(1, r.record_id)
@@ -614,7 +712,7 @@ Result<CommitOutcome> SqliteCentralStore::CommitBatch(const PreparedBatch& b) {
       FEEDBACK_RETURN_IF_ERROR(ins_hero.Bind(1, ids_.NextV7().ToString())
                                    .Bind(2, r.record_id)
                                    .Bind(3, b.site_id)
-                                   .Bind(4, b.team)
+                                   .Bind(4, team)
                                    .Bind(5, r.channel)
                                    .Bind(6, r.hero->staff_id)
                                    .Bind(7, r.hero->staff_name)
@@ -623,19 +721,14 @@ Result<CommitOutcome> SqliteCentralStore::CommitBatch(const PreparedBatch& b) {
                                    .Bind(10, b.received_at)
                                    .Run());
     }
-    if (r.follow_up) {
-      ins_follow.Reset();
-      FEEDBACK_RETURN_IF_ERROR(ins_follow.Bind(1, ids_.NextV7().ToString())
-                                   .Bind(2, r.record_id)
-                                   .Bind(3, b.site_id)
-                                   .Bind(4, b.team)
-                                   .Bind(5, r.follow_up->reason)
-                                   .Bind(6, r.follow_up->contact_name)
-                                   .Bind(7, r.follow_up->contact_phone)
-                                   .Bind(8, r.follow_up->contact_email)
-                                   .Bind(9, r.follow_up->comment)
-                                   .Bind(10, b.received_at)
-                                   .Run());
+    const std::optional<FollowUpDraft>& contact = r.contact_request ? r.contact_request : r.follow_up;
+    if (contact) {
+      if (!rules) {
+        FEEDBACK_ASSIGN_OR_RETURN(AlertRules loaded, GetAlertRules());
+        rules = std::move(loaded);
+      }
+      FEEDBACK_RETURN_IF_ERROR(
+          OpenFollowUpLocked(r, *contact, b.site_id, team, *rules, b.received_at));
     }
   }
 

@@ -48,6 +48,52 @@ class SqliteCentralStore final : public CentralStore {
   Status ImportStaff(const std::vector<StaffRow>& rows) override;
   Result<protocol::DeviceState> DeviceState(const Device& device) override;
 
+  // Dashboard (sqlite_dashboard_store.cpp).
+  Result<std::vector<User>> ListUsers() override;
+  Status SetUserDisabled(const std::string& username, bool disabled) override;
+  Result<std::vector<StaffRow>> ListStaff() override;
+  Status UpdateSite(const std::string& site_id, const SiteSettings& settings) override;
+  Status CreateSession(const Session& session) override;
+  Result<Session> GetSession(const std::string& token_hash, TimeMs now, TimeMs idle_ms) override;
+  Status TouchSession(const std::string& token_hash, TimeMs now) override;
+  Status DeleteSession(const std::string& token_hash) override;
+  Status DeleteUserSessions(const std::string& username) override;
+  Result<int64_t> CountLoginFailures(const std::string& username, const std::string& ip,
+                                     TimeMs since) override;
+  Result<std::optional<TimeMs>> OldestLoginFailure(const std::string& username,
+                                                   const std::string& ip, TimeMs since) override;
+  Status RecordLoginFailure(const std::string& username, const std::string& ip,
+                            TimeMs now) override;
+  Status ClearLoginFailures(const std::string& username, const std::string& ip) override;
+  Result<std::vector<ScoreCountRow>> QueryScoreCounts(const DashboardFilter& filter,
+                                                      GroupBy group) override;
+  Result<std::vector<ResponseCountRow>> QueryResponseCounts(const DashboardFilter& filter,
+                                                            GroupBy group) override;
+  Status QueryDriverMoments(const DashboardFilter& filter, std::vector<DriverRowsSum>* rows,
+                            std::vector<DriverSumRow>* sums) override;
+  Result<std::vector<std::string>> DistinctRollupValues(const DashboardFilter& filter,
+                                                        const std::string& column) override;
+  Result<StoryPage> ListStories(const DashboardFilter& filter, const std::string& state,
+                                int limit, int offset) override;
+  Result<HeroStory> GetStory(const std::string& story_id) override;
+  Status ModerateStory(const std::string& story_id, const std::string& state,
+                       const std::string& by, TimeMs now) override;
+  Result<FollowUpPage> ListFollowUps(const DashboardFilter& filter, const std::string& state,
+                                     bool only_overdue, TimeMs now, int limit,
+                                     int offset) override;
+  Result<FollowUp> GetFollowUp(const std::string& followup_id) override;
+  Status AddFollowUpNote(const std::string& followup_id, const FollowUpNote& note) override;
+  Status AssignFollowUp(const std::string& followup_id, const std::optional<std::string>& owner,
+                        const std::optional<TimeMs>& due_at) override;
+  Status CloseFollowUp(const std::string& followup_id, const std::string& by,
+                       const std::string& note, TimeMs now) override;
+  Result<AlertRules> GetAlertRules() override;
+  Status SetAlertRules(const AlertRules& rules) override;
+  Result<std::vector<Alert>> ClaimDueAlerts(TimeMs now, TimeMs lease_ms, int limit) override;
+  Status FinishAlert(const std::string& alert_id, bool sent, const std::string& error,
+                     std::optional<TimeMs> retry_at, TimeMs now) override;
+  Result<std::vector<Alert>> ListAlerts(int limit) override;
+
   Database& database() { return db_; }
 
  private:
@@ -57,6 +103,13 @@ class SqliteCentralStore final : public CentralStore {
   Result<bool> EnsureSiteLocked(const std::string& site_id, TimeMs now);
   Status SetSiteSurvey(const std::string& site_id, const SurveyVersion& survey);
   Result<Device> ReadDevice(Statement& stmt);
+  // Inside CommitBatch: opens the follow-up of a record whose customer left
+  // contact details when the alert rules say so, with owner, due time and
+  // queued alerts (delivered later by AlertDispatcher, never during ingest).
+  Status OpenFollowUpLocked(const PreparedRecord& record, const FollowUpDraft& contact,
+                            const std::string& site_id, const std::string& team,
+                            const AlertRules& rules, TimeMs now);
+  Result<FollowUp> ReadFollowUp(Statement& stmt);
 
   Database db_;
   UuidGenerator ids_;
