@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "sync/central/ingest_types.h"
 
@@ -77,14 +78,27 @@ class RollupDelta {
   const std::map<ScoreKey, int64_t>& scores() const { return scores_; }
   const std::map<ChoiceKey, int64_t>& choices() const { return choices_; }
   const std::map<DriverKey, DriverRows>& driver_rows() const { return driver_rows_; }
-  const std::map<DriverSumKey, double>& driver_sums() const { return driver_sums_; }
+  // Built on each call from the per-key moment vectors (call once per batch).
+  std::map<DriverSumKey, double> driver_sums() const;
 
  private:
+  // The sums of one DriverKey, in the record's variable order: sums[a] for
+  // each variable, then products[(a, b >= a)] row by row. Accumulated in
+  // vectors (not one map entry per pair) because this runs per record.
+  struct Moments {
+    std::vector<std::string> variables;
+    std::vector<double> sums;
+    std::vector<double> products;
+  };
+
   std::map<ResponseKey, int64_t> responses_;
   std::map<ScoreKey, int64_t> scores_;
   std::map<ChoiceKey, int64_t> choices_;
   std::map<DriverKey, DriverRows> driver_rows_;
-  std::map<DriverSumKey, double> driver_sums_;
+  std::map<DriverKey, Moments> moments_;
+  // Records whose variables differ from their key's first record (a survey
+  // version has one variable list, so this stays empty in practice).
+  std::map<DriverSumKey, double> other_sums_;
 };
 
 }  // namespace feedback::central

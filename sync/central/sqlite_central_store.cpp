@@ -491,6 +491,7 @@ Result<Device> SqliteCentralStore::EnrollDevice(const std::string& token_hash,
   d.kind = kind;
   d.team = t.ColumnText(2);
   d.hostname = hostname;
+  t.Reset();  // no read cursor may stay open at COMMIT (see CachedStatement)
   d.public_key.assign(public_key.begin(), public_key.end());
   d.enrolled_at = now;
   FEEDBACK_ASSIGN_OR_RETURN(bool created, EnsureSiteLocked(d.site_id, now));
@@ -541,12 +542,12 @@ Result<Device> SqliteCentralStore::ReadDevice(Statement& s) {
 }
 
 Result<Device> SqliteCentralStore::GetDevice(const std::string& device_id) {
-  FEEDBACK_ASSIGN_OR_RETURN(Statement s, db_.Prepare("SELECT " + std::string(kDeviceColumns) +
-                                                     " FROM devices WHERE device_id = ?"));
-  s.Bind(1, device_id);
-  FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
+  FEEDBACK_ASSIGN_OR_RETURN(CachedStatement s, Cached("SELECT " + std::string(kDeviceColumns) +
+                                                       " FROM devices WHERE device_id = ?"));
+  s->Bind(1, device_id);
+  FEEDBACK_ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return Status::NotFound("unknown device '" + device_id + "'");
-  return ReadDevice(s);
+  return ReadDevice(*s);
 }
 
 Result<std::vector<Device>> SqliteCentralStore::ListDevices() {
@@ -593,34 +594,52 @@ Status SqliteCentralStore::NoteDeviceError(const std::string& device_id, const s
 Result<std::optional<StoredBatch>> SqliteCentralStore::FindBatch(const std::string& device_id,
                                                                  int64_t seq) {
   FEEDBACK_ASSIGN_OR_RETURN(
-      Statement s,
-      db_.Prepare("SELECT digest, answer_json FROM batches WHERE device_id = ? AND seq = ?"));
-  s.Bind(1, device_id).Bind(2, seq);
-  FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
+      CachedStatement s,
+      Cached("SELECT digest, answer_json FROM batches WHERE device_id = ? AND seq = ?"));
+  s->Bind(1, device_id).Bind(2, seq);
+  FEEDBACK_ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return std::optional<StoredBatch>();
-  return std::optional<StoredBatch>(StoredBatch{seq, s.ColumnBlob(0), s.ColumnText(1)});
+  return std::optional<StoredBatch>(StoredBatch{seq, s->ColumnBlob(0), s->ColumnText(1)});
+}
+
+Result<SqliteCentralStore::CachedStatement> SqliteCentralStore::Cached(std::string_view sql) {
+  auto it = statements_.find(std::string(sql));
+  if (it == statements_.end()) {
+    FEEDBACK_ASSIGN_OR_RETURN(Statement prepared, db_.Prepare(sql));
+    it = statements_.emplace(std::string(sql), std::move(prepared)).first;
+  }
+  return CachedStatement(&it->second);
 }
 
 Result<CommitOutcome> SqliteCentralStore::CommitBatch(const PreparedBatch& b) {
   Transaction txn(db_);
   FEEDBACK_RETURN_IF_ERROR(txn.Begin());
+  // Every statement WriteBatchLocked used is reset when it returns, so no read
+  // cursor is open at COMMIT and the automatic WAL checkpoint can run.
+  FEEDBACK_ASSIGN_OR_RETURN(CommitOutcome out, WriteBatchLocked(b));
+  if (out.kind != CommitOutcome::Kind::kStored) return out;  // rolled back
+  FEEDBACK_RETURN_IF_ERROR(txn.Commit());
+  return out;
+}
+
+Result<CommitOutcome> SqliteCentralStore::WriteBatchLocked(const PreparedBatch& b) {
   CommitOutcome out;
 
   // Re-check under the write lock: the device may have been revoked, or a
   // concurrent copy of this batch may have committed since the caller looked.
   FEEDBACK_ASSIGN_OR_RETURN(
-      Statement dev, db_.Prepare("SELECT revoked_at, last_seq FROM devices WHERE device_id = ?"));
-  dev.Bind(1, b.device_id);
-  FEEDBACK_ASSIGN_OR_RETURN(bool known, dev.Step());
+      CachedStatement dev, Cached("SELECT revoked_at, last_seq FROM devices WHERE device_id = ?"));
+  dev->Bind(1, b.device_id);
+  FEEDBACK_ASSIGN_OR_RETURN(bool known, dev->Step());
   if (!known) {
     out.kind = CommitOutcome::Kind::kDeviceUnknown;
     return out;
   }
-  if (!dev.ColumnIsNull(0)) {
+  if (!dev->ColumnIsNull(0)) {
     out.kind = CommitOutcome::Kind::kDeviceRevoked;
     return out;
   }
-  const int64_t last_seq = dev.ColumnInt(1);
+  const int64_t last_seq = dev->ColumnInt(1);
   out.last_seq = last_seq;
   FEEDBACK_ASSIGN_OR_RETURN(std::optional<StoredBatch> existing, FindBatch(b.device_id, b.seq));
   if (existing) {
@@ -638,34 +657,34 @@ Result<CommitOutcome> SqliteCentralStore::CommitBatch(const PreparedBatch& b) {
   }
 
   FEEDBACK_ASSIGN_OR_RETURN(
-      Statement ins_record,
-      db_.Prepare("INSERT INTO records(record_id, device_id, site_id, channel, survey_id, "
+      CachedStatement ins_record,
+      Cached("INSERT INTO records(record_id, device_id, site_id, channel, survey_id, "
                   "survey_version, staff_id, team, status, locale, started_at, submitted_at, "
                   "received_at, day, batch_seq, public_json, sensitive_json) "
                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                   "ON CONFLICT DO NOTHING"));
   FEEDBACK_ASSIGN_OR_RETURN(
-      Statement ins_score,
-      db_.Prepare("INSERT INTO record_scores(record_id, question_id, question_type, score) "
+      CachedStatement ins_score,
+      Cached("INSERT INTO record_scores(record_id, question_id, question_type, score) "
                   "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"));
   FEEDBACK_ASSIGN_OR_RETURN(
-      Statement ins_hero,
-      db_.Prepare("INSERT INTO hero_stories(story_id, record_id, site_id, team, channel, staff_id, "
+      CachedStatement ins_hero,
+      Cached("INSERT INTO hero_stories(story_id, record_id, site_id, team, channel, staff_id, "
                   "staff_name, story, state, submitted_at, created_at) "
                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?) ON CONFLICT DO NOTHING"));
   // A record's team is its rep's roster team (the team lead's scope), else
   // the device's team (agent desktops enrolled with --team).
-  FEEDBACK_ASSIGN_OR_RETURN(Statement staff_team,
-                            db_.Prepare("SELECT team FROM staff WHERE staff_id = ?"));
+  FEEDBACK_ASSIGN_OR_RETURN(CachedStatement staff_team,
+                            Cached("SELECT team FROM staff WHERE staff_id = ?"));
   std::map<std::string, std::string> team_of_staff;
   auto record_team = [&](const PreparedRecord& r) -> Result<std::string> {
     if (r.staff_id.empty()) return b.team;
     auto it = team_of_staff.find(r.staff_id);
     if (it == team_of_staff.end()) {
-      staff_team.Reset();
-      staff_team.Bind(1, r.staff_id);
-      FEEDBACK_ASSIGN_OR_RETURN(bool on_roster, staff_team.Step());
-      const std::string t = on_roster ? staff_team.ColumnText(0) : std::string();
+      staff_team->Reset();
+      staff_team->Bind(1, r.staff_id);
+      FEEDBACK_ASSIGN_OR_RETURN(bool on_roster, staff_team->Step());
+      const std::string t = on_roster ? staff_team->ColumnText(0) : std::string();
       it = team_of_staff.emplace(r.staff_id, t.empty() ? b.team : t).first;
     }
     return it->second;
@@ -674,8 +693,8 @@ Result<CommitOutcome> SqliteCentralStore::CommitBatch(const PreparedBatch& b) {
   RollupDelta delta;
   for (const PreparedRecord& r : b.records) {
     FEEDBACK_ASSIGN_OR_RETURN(const std::string team, record_team(r));
-    ins_record.Reset();
-    FEEDBACK_RETURN_IF_ERROR(ins_record.Bind(1, r.record_id)
+    ins_record->Reset();
+    FEEDBACK_RETURN_IF_ERROR(ins_record->Bind(1, r.record_id)
                                  .Bind(2, b.device_id)
                                  .Bind(3, b.site_id)
                                  .Bind(4, r.channel)
@@ -700,16 +719,16 @@ Result<CommitOutcome> SqliteCentralStore::CommitBatch(const PreparedBatch& b) {
     ++out.ack.stored;
     delta.Add(r, b.site_id, team);
     for (const ScoreContribution& s : r.scores) {
-      ins_score.Reset();
-      FEEDBACK_RETURN_IF_ERROR(ins_score.Bind(1, r.record_id)
+      ins_score->Reset();
+      FEEDBACK_RETURN_IF_ERROR(ins_score->Bind(1, r.record_id)
                                    .Bind(2, s.question_id)
                                    .Bind(3, s.question_type)
                                    .Bind(4, s.score)
                                    .Run());
     }
     if (r.hero) {
-      ins_hero.Reset();
-      FEEDBACK_RETURN_IF_ERROR(ins_hero.Bind(1, ids_.NextV7().ToString())
+      ins_hero->Reset();
+      FEEDBACK_RETURN_IF_ERROR(ins_hero->Bind(1, ids_.NextV7().ToString())
                                    .Bind(2, r.record_id)
                                    .Bind(3, b.site_id)
                                    .Bind(4, team)
@@ -732,18 +751,18 @@ Result<CommitOutcome> SqliteCentralStore::CommitBatch(const PreparedBatch& b) {
     }
   }
 
-  FEEDBACK_ASSIGN_OR_RETURN(Statement known_record,
-                            db_.Prepare("SELECT 1 FROM records WHERE record_id = ?"));
+  FEEDBACK_ASSIGN_OR_RETURN(CachedStatement known_record,
+                            Cached("SELECT 1 FROM records WHERE record_id = ?"));
   FEEDBACK_ASSIGN_OR_RETURN(
-      Statement ins_q,
-      db_.Prepare("INSERT INTO quarantine(device_id, site_id, batch_seq, record_index, record_id, "
+      CachedStatement ins_q,
+      Cached("INSERT INTO quarantine(device_id, site_id, batch_seq, record_index, record_id, "
                   "reason, public_json, epoch_id, sealed_epoch_key, sealed, received_at) "
                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
   for (const QuarantineEntry& q : b.quarantine) {
     if (!q.record_id.empty()) {
-      known_record.Reset();
-      known_record.Bind(1, q.record_id);
-      FEEDBACK_ASSIGN_OR_RETURN(bool stored, known_record.Step());
+      known_record->Reset();
+      known_record->Bind(1, q.record_id);
+      FEEDBACK_ASSIGN_OR_RETURN(bool stored, known_record->Step());
       if (stored) {
         ++out.ack.duplicates;
         continue;
@@ -753,8 +772,8 @@ Result<CommitOutcome> SqliteCentralStore::CommitBatch(const PreparedBatch& b) {
     const std::string key = q.record_id.empty()
                                 ? "#" + std::to_string(b.seq) + ":" + std::to_string(q.record_index)
                                 : q.record_id;
-    ins_q.Reset();
-    FEEDBACK_RETURN_IF_ERROR(ins_q.Bind(1, b.device_id)
+    ins_q->Reset();
+    FEEDBACK_RETURN_IF_ERROR(ins_q->Bind(1, b.device_id)
                                  .Bind(2, b.site_id)
                                  .Bind(3, b.seq)
                                  .Bind(4, q.record_index)
@@ -775,8 +794,9 @@ Result<CommitOutcome> SqliteCentralStore::CommitBatch(const PreparedBatch& b) {
 
   // Rollups: one additive upsert per distinct key of the new records.
   constexpr std::string_view kDims = "site_id, channel, staff_id, team, day, survey_id";
-  auto bind_dims = [](Statement& s, const RollupDims& d) -> Statement& {
-    return s.Bind(1, d.site_id)
+  auto bind_dims = [](CachedStatement& s, const RollupDims& d) -> Statement& {
+    s->Reset();
+    return s->Bind(1, d.site_id)
         .Bind(2, d.channel)
         .Bind(3, d.staff_id)
         .Bind(4, d.team)
@@ -785,28 +805,26 @@ Result<CommitOutcome> SqliteCentralStore::CommitBatch(const PreparedBatch& b) {
   };
   if (!delta.responses().empty()) {
     FEEDBACK_ASSIGN_OR_RETURN(
-        Statement s, db_.Prepare("INSERT INTO rollup_responses(" + std::string(kDims) +
+        CachedStatement s, Cached("INSERT INTO rollup_responses(" + std::string(kDims) +
                                  ", status, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                                  "ON CONFLICT(" +
                                  std::string(kDims) +
                                  ", status) DO UPDATE SET count = rollup_responses.count + "
                                  "excluded.count"));
     for (const auto& [k, n] : delta.responses()) {
-      s.Reset();
       FEEDBACK_RETURN_IF_ERROR(bind_dims(s, k.dims).Bind(7, k.status).Bind(8, n).Run());
     }
   }
   if (!delta.scores().empty()) {
     FEEDBACK_ASSIGN_OR_RETURN(
-        Statement s,
-        db_.Prepare("INSERT INTO rollup_scores(" + std::string(kDims) +
+        CachedStatement s,
+        Cached("INSERT INTO rollup_scores(" + std::string(kDims) +
                     ", question_id, question_type, score, count) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(" +
                     std::string(kDims) +
                     ", question_id, score) DO UPDATE SET count = rollup_scores.count + "
                     "excluded.count"));
     for (const auto& [k, n] : delta.scores()) {
-      s.Reset();
       FEEDBACK_RETURN_IF_ERROR(bind_dims(s, k.dims)
                                    .Bind(7, k.question_id)
                                    .Bind(8, k.question_type)
@@ -817,30 +835,28 @@ Result<CommitOutcome> SqliteCentralStore::CommitBatch(const PreparedBatch& b) {
   }
   if (!delta.choices().empty()) {
     FEEDBACK_ASSIGN_OR_RETURN(
-        Statement s,
-        db_.Prepare("INSERT INTO rollup_choices(" + std::string(kDims) +
+        CachedStatement s,
+        Cached("INSERT INTO rollup_choices(" + std::string(kDims) +
                     ", question_id, option_id, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT(" +
                     std::string(kDims) +
                     ", question_id, option_id) DO UPDATE SET count = rollup_choices.count + "
                     "excluded.count"));
     for (const auto& [k, n] : delta.choices()) {
-      s.Reset();
       FEEDBACK_RETURN_IF_ERROR(
           bind_dims(s, k.dims).Bind(7, k.question_id).Bind(8, k.option_id).Bind(9, n).Run());
     }
   }
   if (!delta.driver_rows().empty()) {
     FEEDBACK_ASSIGN_OR_RETURN(
-        Statement s,
-        db_.Prepare("INSERT INTO rollup_driver_rows(" + std::string(kDims) +
+        CachedStatement s,
+        Cached("INSERT INTO rollup_driver_rows(" + std::string(kDims) +
                     ", survey_version, n, rows_dropped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT(" +
                     std::string(kDims) +
                     ", survey_version) DO UPDATE SET n = rollup_driver_rows.n + excluded.n, "
                     "rows_dropped = rollup_driver_rows.rows_dropped + excluded.rows_dropped"));
     for (const auto& [k, rows] : delta.driver_rows()) {
-      s.Reset();
       FEEDBACK_RETURN_IF_ERROR(bind_dims(s, k.dims)
                                    .Bind(7, k.survey_version)
                                    .Bind(8, rows.n)
@@ -848,16 +864,16 @@ Result<CommitOutcome> SqliteCentralStore::CommitBatch(const PreparedBatch& b) {
                                    .Run());
     }
   }
-  if (!delta.driver_sums().empty()) {
-    FEEDBACK_ASSIGN_OR_RETURN(Statement s,
-                              db_.Prepare("INSERT INTO rollup_driver_sums(" + std::string(kDims) +
+  const std::map<DriverSumKey, double> driver_sums = delta.driver_sums();
+  if (!driver_sums.empty()) {
+    FEEDBACK_ASSIGN_OR_RETURN(CachedStatement s,
+                              Cached("INSERT INTO rollup_driver_sums(" + std::string(kDims) +
                                           ", survey_version, var_a, var_b, total) "
                                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(" +
                                           std::string(kDims) +
                                           ", survey_version, var_a, var_b) DO UPDATE SET total = "
                                           "rollup_driver_sums.total + excluded.total"));
-    for (const auto& [k, total] : delta.driver_sums()) {
-      s.Reset();
+    for (const auto& [k, total] : driver_sums) {
       FEEDBACK_RETURN_IF_ERROR(bind_dims(s, k.key.dims)
                                    .Bind(7, k.key.survey_version)
                                    .Bind(8, k.var_a)
@@ -870,11 +886,11 @@ Result<CommitOutcome> SqliteCentralStore::CommitBatch(const PreparedBatch& b) {
   out.ack.seq = b.seq;
   out.answer_json = protocol::ToJson(out.ack);
   FEEDBACK_ASSIGN_OR_RETURN(
-      Statement ins_batch,
-      db_.Prepare("INSERT INTO batches(device_id, seq, digest, received_at, record_count, "
+      CachedStatement ins_batch,
+      Cached("INSERT INTO batches(device_id, seq, digest, received_at, record_count, "
                   "answer_json) VALUES (?, ?, ?, ?, ?, ?)"));
   FEEDBACK_RETURN_IF_ERROR(
-      ins_batch.Bind(1, b.device_id)
+      ins_batch->Bind(1, b.device_id)
           .Bind(2, b.seq)
           .Bind(3, ByteView(b.digest))
           .Bind(4, b.received_at)
@@ -882,18 +898,17 @@ Result<CommitOutcome> SqliteCentralStore::CommitBatch(const PreparedBatch& b) {
           .Bind(6, out.answer_json)
           .Run());
   FEEDBACK_ASSIGN_OR_RETURN(
-      Statement upd,
-      db_.Prepare("UPDATE devices SET last_seq = ?, backlog = ?, last_batch_at = ?, "
+      CachedStatement upd,
+      Cached("UPDATE devices SET last_seq = ?, backlog = ?, last_batch_at = ?, "
                   "last_seen_at = ?, records_stored = records_stored + ?, last_error = '', "
                   "last_error_at = NULL WHERE device_id = ?"));
-  FEEDBACK_RETURN_IF_ERROR(upd.Bind(1, b.seq)
+  FEEDBACK_RETURN_IF_ERROR(upd->Bind(1, b.seq)
                                .Bind(2, b.backlog)
                                .Bind(3, b.received_at)
                                .Bind(4, b.received_at)
                                .Bind(5, out.ack.stored)
                                .Bind(6, b.device_id)
                                .Run());
-  FEEDBACK_RETURN_IF_ERROR(txn.Commit());
   out.kind = CommitOutcome::Kind::kStored;
   return out;
 }
@@ -931,6 +946,7 @@ Status SqliteCentralStore::PublishSurvey(const SurveyVersion& sv,
                                    " was already published with a different definition; raise "
                                    "\"version\" in the file and publish again");
     }
+    find.Reset();  // no read cursor may stay open at COMMIT (see CachedStatement)
   } else {
     FEEDBACK_ASSIGN_OR_RETURN(Statement ins,
                               db_.Prepare("INSERT INTO surveys(survey_id, version, channel, "

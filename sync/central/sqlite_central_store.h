@@ -11,6 +11,8 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 #include "core/clock.h"
 #include "core/uuid.h"
@@ -96,12 +98,38 @@ class SqliteCentralStore final : public CentralStore {
 
   Database& database() { return db_; }
 
+  // A prepared statement borrowed from the connection's cache for one use:
+  // the destructor resets it and clears its bindings, so no read cursor
+  // outlives the scope that stepped it. (A cursor still open on this
+  // connection when COMMIT runs makes SQLite's automatic checkpoint fail with
+  // SQLITE_LOCKED, silently: the WAL then grows without bound.) Do not keep
+  // one across a Commit(); scope it.
+  class CachedStatement {
+   public:
+    explicit CachedStatement(Statement* s) : s_(s) {}
+    CachedStatement(const CachedStatement&) = delete;
+    CachedStatement& operator=(const CachedStatement&) = delete;
+    CachedStatement(CachedStatement&& o) noexcept : s_(o.s_) { o.s_ = nullptr; }
+    CachedStatement& operator=(CachedStatement&&) = delete;
+    ~CachedStatement() {
+      if (s_ != nullptr) s_->Reset();
+    }
+    Statement& operator*() { return *s_; }
+    Statement* operator->() { return s_; }
+
+   private:
+    Statement* s_;
+  };
+
  private:
   SqliteCentralStore(Database db, const Clock& clock) : db_(std::move(db)), ids_(clock) {}
 
   // EnsureSite inside an open transaction.
   Result<bool> EnsureSiteLocked(const std::string& site_id, TimeMs now);
   Status SetSiteSurvey(const std::string& site_id, const SurveyVersion& survey);
+  // CommitBatch's work inside its open transaction; kStored when the caller
+  // should commit, any other kind to roll back.
+  Result<CommitOutcome> WriteBatchLocked(const PreparedBatch& batch);
   Result<Device> ReadDevice(Statement& stmt);
   // Inside CommitBatch: opens the follow-up of a record whose customer left
   // contact details when the alert rules say so, with owner, due time and
@@ -110,9 +138,14 @@ class SqliteCentralStore final : public CentralStore {
                             const std::string& site_id, const std::string& team,
                             const AlertRules& rules, TimeMs now);
   Result<FollowUp> ReadFollowUp(Statement& stmt);
+  // The statement for sql, prepared on first use and kept for the life of the
+  // connection (hot paths: ingest, device lookups).
+  Result<CachedStatement> Cached(std::string_view sql);
 
   Database db_;
   UuidGenerator ids_;
+  // Declared after db_: destroyed (finalized) before the connection closes.
+  std::unordered_map<std::string, Statement> statements_;
 };
 
 }  // namespace feedback::central
