@@ -14,6 +14,10 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev python3 procps
   # GUI tests and the headless quick start
   xvfb xauth xdotool imagemagick x11-utils fonts-dejavu-core fonts-noto-core
+  # dashboard browser test (Debian's Chromium; playwright-core from npm drives it)
+  chromium nodejs
+  # package build and package test
+  dpkg-dev file systemd openssl adduser
 )
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -28,12 +32,23 @@ for p in "${PACKAGES[@]}"; do
     missing+=("$p")
   fi
 done
+# Debian's npm is a separate package, but a nodejs from elsewhere may bundle its own
+# npm and conflict with Debian's: ask for the package only when there is no npm.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all ${#PACKAGES[@]} packages already installed"
-  exit 0
+  echo "install-deps: all Debian packages already installed"
+else
+  echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
-echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+# playwright-core for the dashboard test, from the npm registry, pinned by the
+# lock file. It never downloads a browser: the test uses /usr/bin/chromium.
+root="$(cd "$(dirname "$0")/.." && pwd)"
+if [ ! -d "$root/tests/dashboard/node_modules/playwright-core" ]; then
+  echo "install-deps: npm ci in tests/dashboard"
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix "$root/tests/dashboard" --no-audit --no-fund
+fi
 echo "install-deps: done"
