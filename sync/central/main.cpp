@@ -2,6 +2,7 @@
 //   init, enroll-token, devices, revoke, survey publish, staff import, serve
 // main only declares the command line (CLI11) and calls the matching
 // function in central_commands.h; see docs/central.md for the manual.
+#include <csignal>
 #include <curl/curl.h>
 #include <malloc.h>
 
@@ -18,6 +19,9 @@ int main(int argc, char** argv) {
   // the resident size grew ~8 MiB per 100 k records ingested until every
   // thread had had a large batch (measured in docs/performance.md).
   mallopt(M_ARENA_MAX, 2);
+  // A client that hangs up while we write (e.g. after a 413) must cost one
+  // connection, not the server: writes then fail with EPIPE instead.
+  ::signal(SIGPIPE, SIG_IGN);
   CLI::App app{
       "feedback-central: the central feedback store (ingest from devices, enrollment, "
       "surveys, staff)"};
