@@ -23,8 +23,11 @@ std::string Uuid::ToString() const {
 
 Result<Uuid> Uuid::Parse(std::string_view text) {
   auto invalid = [&] {
-    return Status::InvalidArgument("'" + std::string(text.substr(0, 64)) +
-                                   "' is not a UUID (expected 8-4-4-4-12 hex digits)");
+    // Built by appending: GCC 12's -Wrestrict misfires on "'" + std::string(...) at -O3.
+    std::string msg = "'";
+    msg.append(text.substr(0, 64));
+    msg += "' is not a UUID (expected 8-4-4-4-12 hex digits)";
+    return Status::InvalidArgument(std::move(msg));
   };
   if (text.size() != 36 || text[8] != '-' || text[13] != '-' || text[18] != '-' || text[23] != '-') {
     return invalid();
