@@ -1,10 +1,14 @@
 #include "daemon/enroll.h"
 
 #include <spdlog/spdlog.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "crypto/ed25519_private_key.h"
@@ -98,8 +102,14 @@ Result<DeviceConfig> Enroll(const EnrollOptions& options, const TransportFactory
   config.device_key_file = "device.key";
   config.capture_db = "capture.db";
   {
-    FEEDBACK_ASSIGN_OR_RETURN(CaptureStore store,
-                              CaptureStore::Open((dir / config.capture_db).string(), nullptr));
+    // Create the file 0600 whatever the caller's umask: SQLite gives its -wal
+    // and -shm files the database file's mode.
+    const std::string db_path = (dir / config.capture_db).string();
+    int fd = ::open(db_path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return Status::IoError("cannot create " + db_path + ": " + std::strerror(errno));
+    ::fchmod(fd, 0600);
+    ::close(fd);
+    FEEDBACK_ASSIGN_OR_RETURN(CaptureStore store, CaptureStore::Open(db_path, nullptr));
   }
   FEEDBACK_RETURN_IF_ERROR(SaveDeviceConfig(config_path, config));
   return LoadDeviceConfig(config_path);
