@@ -85,3 +85,17 @@ function(feedback_bench name)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} benchmark::benchmark Threads::Threads)
   feedback_warnings(${name})
 endfunction()
+
+# feedback_forbid_ui_includes(DIR WHAT): the layering rule of STYLE.md (Layout 3),
+# checked at configure time - no file in DIR may include ImGui, SDL, the UI
+# library or an app's drawing code. WHAT names where drawing code belongs.
+function(feedback_forbid_ui_includes dir what)
+  file(GLOB files ${dir}/*.h ${dir}/*.cpp)
+  foreach(file ${files})
+    file(STRINGS ${file} forbidden REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"](imgui|SDL|ui/|view/|backends/)")
+    if(forbidden)
+      message(FATAL_ERROR "${file} includes UI code (${forbidden}); it must stay free of ImGui "
+                          "and SDL - put drawing code in ${what}")
+    endif()
+  endforeach()
+endfunction()

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "capture/epoch_opener.h"
+#include "device/open_record.h"
 #include "crypto/x25519_key_pair.h"
 #include "device/device_config.h"
 #include "logic/call_log_form.h"
@@ -99,17 +100,9 @@ struct TestDevice {
     Result<std::vector<StoredRecord>> rows = store->Pending(100000);
     EXPECT_TRUE(rows.ok());
     for (const StoredRecord& row : *rows) {
-      FeedbackRecord r = row.record;
-      if (!row.epoch_id.empty()) {
-        Result<Bytes> plain =
-            opener.OpenFields(row.epoch_id, row.sealed_epoch_key, row.sealed_fields,
-                              RecordAssociatedData(r.id, r.device_id));
-        EXPECT_TRUE(plain.ok()) << plain.status().ToString();
-        if (plain.ok()) {
-          EXPECT_TRUE(MergeSensitive(ToString(*plain), r).ok());
-        }
-      }
-      out.push_back(std::move(r));
+      Result<FeedbackRecord> r = OpenStoredRecord(opener, row);
+      EXPECT_TRUE(r.ok()) << r.status().ToString();
+      if (r.ok()) out.push_back(std::move(r).value());
     }
     return out;
   }

@@ -3,6 +3,7 @@
 // (read-only, full, unopenable) leads to out-of-service and never to thank-you;
 // survey, roster and hero stories come from what the sync daemon stored.
 #include "logic/kiosk_controller.h"
+#include "device/open_record.h"
 
 #include <gtest/gtest.h>
 
@@ -92,17 +93,9 @@ class ControllerTest : public ::testing::Test {
     EpochOpener opener(std::move(key).value());
     std::vector<FeedbackRecord> out;
     for (const StoredRecord& row : *rows) {
-      FeedbackRecord r = row.record;
-      if (!row.epoch_id.empty()) {
-        Result<Bytes> plain =
-            opener.OpenFields(row.epoch_id, row.sealed_epoch_key, row.sealed_fields,
-                              RecordAssociatedData(r.id, r.device_id));
-        EXPECT_TRUE(plain.ok()) << plain.status().ToString();
-        if (plain.ok()) {
-          EXPECT_TRUE(MergeSensitive(ToString(*plain), r).ok());
-        }
-      }
-      out.push_back(std::move(r));
+      Result<FeedbackRecord> r = OpenStoredRecord(opener, row);
+      EXPECT_TRUE(r.ok()) << r.status().ToString();
+      if (r.ok()) out.push_back(std::move(r).value());
     }
     return out;
   }

@@ -14,10 +14,10 @@
 #include <filesystem>
 #include <string>
 
-#include "capture/epoch_opener.h"
 #include "crypto/ed25519_private_key.h"
 #include "crypto/x25519_key_pair.h"
 #include "device/device_config.h"
+#include "device/open_record.h"
 #include "store/capture_store.h"
 
 namespace feedback {
@@ -62,14 +62,9 @@ int DumpRecords(const std::string& config_path, const std::string& key_path) {
   Result<std::vector<StoredRecord>> rows = store->Pending(1'000'000);
   if (!rows.ok()) return Fail(rows.status());
   for (const StoredRecord& row : *rows) {
-    FeedbackRecord record = row.record;
-    if (!row.epoch_id.empty()) {
-      Result<Bytes> plain = opener.OpenFields(row.epoch_id, row.sealed_epoch_key, row.sealed_fields,
-                                              RecordAssociatedData(record.id, record.device_id));
-      if (!plain.ok()) return Fail(plain.status().WithContext("opening record " + record.id));
-      if (Status s = MergeSensitive(ToString(*plain), record); !s.ok()) return Fail(s);
-    }
-    std::printf("%s\n", RecordToJson(record).dump().c_str());
+    Result<FeedbackRecord> record = OpenStoredRecord(opener, row);
+    if (!record.ok()) return Fail(record.status().WithContext("opening record " + row.record.id));
+    std::printf("%s\n", RecordToJson(*record).dump().c_str());
   }
   return 0;
 }
