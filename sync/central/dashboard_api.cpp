@@ -463,6 +463,12 @@ std::string PeriodKey(int64_t day, std::string_view period) {
   return FormatDay(day);
 }
 
+GroupBy PeriodGroup(std::string_view period) {
+  if (period == "week") return GroupBy::kWeek;
+  if (period == "month") return GroupBy::kMonth;
+  return GroupBy::kDay;
+}
+
 // --- the API -----------------------------------------------------------------------------
 
 DashboardApi::DashboardApi(const Clock& clock, DashboardOptions options)
@@ -676,9 +682,10 @@ DashboardResponse DashboardApi::HandleUnsafe(CentralStore& store, const Dashboar
     if (period != "day" && period != "week" && period != "month") {
       return Error(400, "period must be day, week or month");
     }
-    Result<std::vector<ScoreCountRow>> scores = store.QueryScoreCounts(*f, GroupBy::kDay);
+    const GroupBy grouping = PeriodGroup(period);
+    Result<std::vector<ScoreCountRow>> scores = store.QueryScoreCounts(*f, grouping);
     if (!scores.ok()) return FromStatus(scores.status());
-    Result<std::vector<ResponseCountRow>> responses = store.QueryResponseCounts(*f, GroupBy::kDay);
+    Result<std::vector<ResponseCountRow>> responses = store.QueryResponseCounts(*f, grouping);
     if (!responses.ok()) return FromStatus(responses.status());
     ScoreAgg total;
     std::map<std::string, ScoreAgg> by_period;
@@ -745,6 +752,7 @@ DashboardResponse DashboardApi::HandleUnsafe(CentralStore& store, const Dashboar
     Result<DashboardFilter> f = MakeFilter(store, u, req, now, true);
     if (!f.ok()) return FromStatus(f.status());
     const std::string by = Param(req, "by");
+    const bool by_period = by == "day" || by == "week" || by == "month";
     GroupBy g = GroupBy::kNone;
     if (by == "site" || by == "region") {
       g = GroupBy::kSite;
@@ -754,8 +762,8 @@ DashboardResponse DashboardApi::HandleUnsafe(CentralStore& store, const Dashboar
       g = GroupBy::kTeam;
     } else if (by == "rep") {
       g = GroupBy::kStaff;
-    } else if (by == "day" || by == "week" || by == "month") {
-      g = GroupBy::kDay;
+    } else if (by_period) {
+      g = PeriodGroup(by);
     } else {
       return Error(400, "by must be site, region, channel, team, rep, day, week or month");
     }
@@ -778,7 +786,7 @@ DashboardResponse DashboardApi::HandleUnsafe(CentralStore& store, const Dashboar
         auto it = site_of.find(k);
         return it == site_of.end() ? std::string() : it->second->region;
       }
-      if (g == GroupBy::kDay) return PeriodKey(std::stoll(k), by);
+      if (by_period) return PeriodKey(std::stoll(k), by);
       return k;
     };
     std::map<std::string, ScoreAgg> groups;

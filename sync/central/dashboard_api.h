@@ -68,5 +68,7 @@ std::string FormatDay(int64_t day);
 std::optional<int64_t> ParseDay(std::string_view text);
 // The period key of a day: "YYYY-MM-DD" (day), the Monday's date (week), "YYYY-MM" (month).
 std::string PeriodKey(int64_t day, std::string_view period);
+// The rollup grouping for a period name: "week" -> kWeek, "month" -> kMonth, else kDay.
+GroupBy PeriodGroup(std::string_view period);
 
 }  // namespace feedback::central

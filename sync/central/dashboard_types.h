@@ -27,8 +27,11 @@ struct DashboardFilter {
   std::optional<std::string> staff_id;
 };
 
-// The dimension a rollup query groups by ("" key when ungrouped).
-enum class GroupBy { kNone, kSite, kChannel, kTeam, kStaff, kDay };
+// The dimension a rollup query groups by ("" key when ungrouped). kDay, kWeek
+// and kMonth key rows by a day number that lies in the group's period (the
+// caller maps it to the period with PeriodKey); the store may then read whole
+// periods of that size or finer.
+enum class GroupBy { kNone, kSite, kChannel, kTeam, kStaff, kDay, kWeek, kMonth };
 
 // SUM(count) of one score of one question type, per group.
 struct ScoreCountRow {

@@ -167,10 +167,13 @@ Result<SeedSummary> SeedStore(CentralStore& store, const SeedOptions& o,
   auto rating = [&](double mean) {
     return std::clamp(static_cast<int>(std::lround(mean + normal(rng) * 0.9)), 1, 5);
   };
+  // A device's batch reaches the central store a minute after its last record.
   auto flush = [&](PreparedBatch& b) -> Status {
     if (b.records.empty()) return Status::Ok();
     b.seq = ++next_seq[b.device_id];
-    b.received_at = clock.NowMs();
+    TimeMs last_submitted = 0;
+    for (const PreparedRecord& p : b.records) last_submitted = std::max(last_submitted, p.submitted_at);
+    b.received_at = std::min(now, last_submitted + 60'000);
     b.digest = ToBytes("seed-" + b.device_id + "-" + std::to_string(b.seq));
     FEEDBACK_ASSIGN_OR_RETURN(CommitOutcome out, store.CommitBatch(b));
     if (out.kind != CommitOutcome::Kind::kStored) {
@@ -179,11 +182,21 @@ Result<SeedSummary> SeedStore(CentralStore& store, const SeedOptions& o,
     b.records.clear();
     return Status::Ok();
   };
+  // Records in day order, spread evenly over the days; each day's batches are
+  // received that day (so older follow-ups are overdue, as in a real store).
+  const int64_t first_day = last_day - o.days + 1;
+  int64_t current_day = first_day;
   for (int64_t n = 0; n < o.records; ++n) {
+    const int64_t day = first_day + n * o.days / std::max<int64_t>(o.records, 1);
+    if (day != current_day) {
+      for (auto& [dev, b] : pending) FEEDBACK_RETURN_IF_ERROR(flush(b));
+      current_day = day;
+    }
     SiteSetup& site = sites[static_cast<size_t>(rng() % sites.size())];
     const bool is_call = !site.teams.empty() && unit(rng) < 0.35;
-    const int64_t day = last_day - static_cast<int64_t>(rng() % static_cast<uint64_t>(o.days));
-    const TimeMs submitted = day * 86'400'000 + static_cast<TimeMs>(rng() % 86'400'000);
+    // The last day only up to now.
+    const TimeMs day_ms = day == last_day ? std::max<TimeMs>(1, end - day * 86'400'000) : 86'400'000;
+    const TimeMs submitted = day * 86'400'000 + static_cast<TimeMs>(rng() % static_cast<uint64_t>(day_ms));
     FeedbackRecord r;
     r.id = ids.NextV7().ToString();
     r.started_at = submitted - 20'000;
@@ -270,7 +283,7 @@ Result<SeedSummary> SeedStore(CentralStore& store, const SeedOptions& o,
     p.submitted_at = r.submitted_at;
     p.day = day;
     FeedbackRecord stored = r;
-    stored.received_at = now;
+    stored.received_at = std::min(now, submitted + 60'000);
     p.public_json = RecordToJson(PublicPart(stored)).dump();
     p.sensitive_json = SensitiveJson(r);
     AddContributions(*def, r, p);

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
 #include <map>
@@ -276,7 +277,148 @@ CREATE INDEX rollup_driver_rows_dash ON rollup_driver_rows(day, site_id, team, c
                                                            rows_dropped);
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations = {{
+// Issue 7 (dashboard latency on years of data): the summary_* tables hold the
+// rollups without the rep at day, week (Monday) and month grain - what the
+// dashboard reads unless a query names a rep. record_scores and the rep-day
+// rollup_* tables become WITHOUT ROWID tables keyed by site and day first
+// (one B-tree per row instead of three), which replaces v2's rollup indexes.
+// Periods are day numbers: a week's Monday, a month's 1st.
+constexpr std::string_view kSchemaV3 = R"sql(
+CREATE TABLE record_scores_v3 (
+  record_id TEXT NOT NULL, question_id TEXT NOT NULL, question_type TEXT NOT NULL,
+  score INTEGER NOT NULL,
+  PRIMARY KEY (record_id, question_id)
+) WITHOUT ROWID;
+INSERT INTO record_scores_v3 SELECT record_id, question_id, question_type, score FROM record_scores;
+DROP TABLE record_scores;
+ALTER TABLE record_scores_v3 RENAME TO record_scores;
+
+CREATE TABLE rollup_responses_v3 (
+  site_id TEXT NOT NULL, channel TEXT NOT NULL, staff_id TEXT NOT NULL, team TEXT NOT NULL,
+  day BIGINT NOT NULL, survey_id TEXT NOT NULL, status TEXT NOT NULL,
+  count BIGINT NOT NULL,
+  PRIMARY KEY (site_id, day, channel, staff_id, team, survey_id, status)
+) WITHOUT ROWID;
+INSERT INTO rollup_responses_v3 SELECT site_id, channel, staff_id, team, day, survey_id, status,
+  count FROM rollup_responses;
+DROP TABLE rollup_responses;
+ALTER TABLE rollup_responses_v3 RENAME TO rollup_responses;
+
+CREATE TABLE rollup_scores_v3 (
+  site_id TEXT NOT NULL, channel TEXT NOT NULL, staff_id TEXT NOT NULL, team TEXT NOT NULL,
+  day BIGINT NOT NULL, survey_id TEXT NOT NULL, question_id TEXT NOT NULL,
+  question_type TEXT NOT NULL, score INTEGER NOT NULL,
+  count BIGINT NOT NULL,
+  PRIMARY KEY (site_id, day, channel, staff_id, team, survey_id, question_id, score)
+) WITHOUT ROWID;
+INSERT INTO rollup_scores_v3 SELECT site_id, channel, staff_id, team, day, survey_id, question_id,
+  question_type, score, count FROM rollup_scores;
+DROP TABLE rollup_scores;
+ALTER TABLE rollup_scores_v3 RENAME TO rollup_scores;
+
+CREATE TABLE rollup_choices_v3 (
+  site_id TEXT NOT NULL, channel TEXT NOT NULL, staff_id TEXT NOT NULL, team TEXT NOT NULL,
+  day BIGINT NOT NULL, survey_id TEXT NOT NULL, question_id TEXT NOT NULL,
+  option_id TEXT NOT NULL,
+  count BIGINT NOT NULL,
+  PRIMARY KEY (site_id, day, channel, staff_id, team, survey_id, question_id, option_id)
+) WITHOUT ROWID;
+INSERT INTO rollup_choices_v3 SELECT site_id, channel, staff_id, team, day, survey_id,
+  question_id, option_id, count FROM rollup_choices;
+DROP TABLE rollup_choices;
+ALTER TABLE rollup_choices_v3 RENAME TO rollup_choices;
+
+CREATE TABLE rollup_driver_rows_v3 (
+  site_id TEXT NOT NULL, channel TEXT NOT NULL, staff_id TEXT NOT NULL, team TEXT NOT NULL,
+  day BIGINT NOT NULL, survey_id TEXT NOT NULL, survey_version INTEGER NOT NULL,
+  n BIGINT NOT NULL, rows_dropped BIGINT NOT NULL,
+  PRIMARY KEY (site_id, day, channel, staff_id, team, survey_id, survey_version)
+) WITHOUT ROWID;
+INSERT INTO rollup_driver_rows_v3 SELECT site_id, channel, staff_id, team, day, survey_id,
+  survey_version, n, rows_dropped FROM rollup_driver_rows;
+DROP TABLE rollup_driver_rows;
+ALTER TABLE rollup_driver_rows_v3 RENAME TO rollup_driver_rows;
+
+CREATE TABLE rollup_driver_sums_v3 (
+  site_id TEXT NOT NULL, channel TEXT NOT NULL, staff_id TEXT NOT NULL, team TEXT NOT NULL,
+  day BIGINT NOT NULL, survey_id TEXT NOT NULL, survey_version INTEGER NOT NULL,
+  var_a TEXT NOT NULL, var_b TEXT NOT NULL,
+  total DOUBLE PRECISION NOT NULL,
+  PRIMARY KEY (site_id, day, channel, staff_id, team, survey_id, survey_version, var_a, var_b)
+) WITHOUT ROWID;
+INSERT INTO rollup_driver_sums_v3 SELECT site_id, channel, staff_id, team, day, survey_id,
+  survey_version, var_a, var_b, total FROM rollup_driver_sums;
+DROP TABLE rollup_driver_sums;
+ALTER TABLE rollup_driver_sums_v3 RENAME TO rollup_driver_sums;
+
+CREATE TABLE summary_responses (
+  grain TEXT NOT NULL, period BIGINT NOT NULL, site_id TEXT NOT NULL, channel TEXT NOT NULL,
+  team TEXT NOT NULL, survey_id TEXT NOT NULL, status TEXT NOT NULL,
+  count BIGINT NOT NULL,
+  PRIMARY KEY (grain, site_id, period, channel, team, survey_id, status)
+) WITHOUT ROWID;
+CREATE TABLE summary_scores (
+  grain TEXT NOT NULL, period BIGINT NOT NULL, site_id TEXT NOT NULL, channel TEXT NOT NULL,
+  team TEXT NOT NULL, survey_id TEXT NOT NULL, question_id TEXT NOT NULL,
+  question_type TEXT NOT NULL, score INTEGER NOT NULL,
+  count BIGINT NOT NULL,
+  PRIMARY KEY (grain, site_id, period, channel, team, survey_id, question_id, score)
+) WITHOUT ROWID;
+CREATE TABLE summary_choices (
+  grain TEXT NOT NULL, period BIGINT NOT NULL, site_id TEXT NOT NULL, channel TEXT NOT NULL,
+  team TEXT NOT NULL, survey_id TEXT NOT NULL, question_id TEXT NOT NULL,
+  option_id TEXT NOT NULL,
+  count BIGINT NOT NULL,
+  PRIMARY KEY (grain, site_id, period, channel, team, survey_id, question_id, option_id)
+) WITHOUT ROWID;
+CREATE TABLE summary_driver_rows (
+  grain TEXT NOT NULL, period BIGINT NOT NULL, site_id TEXT NOT NULL, channel TEXT NOT NULL,
+  team TEXT NOT NULL, survey_id TEXT NOT NULL, survey_version INTEGER NOT NULL,
+  n BIGINT NOT NULL, rows_dropped BIGINT NOT NULL,
+  PRIMARY KEY (grain, site_id, period, channel, team, survey_id, survey_version)
+) WITHOUT ROWID;
+CREATE TABLE summary_driver_sums (
+  grain TEXT NOT NULL, period BIGINT NOT NULL, site_id TEXT NOT NULL, channel TEXT NOT NULL,
+  team TEXT NOT NULL, survey_id TEXT NOT NULL, survey_version INTEGER NOT NULL,
+  var_a TEXT NOT NULL, var_b TEXT NOT NULL,
+  total DOUBLE PRECISION NOT NULL,
+  PRIMARY KEY (grain, site_id, period, channel, team, survey_id, survey_version, var_a, var_b)
+) WITHOUT ROWID;
+
+-- Backfill the summaries from the rep-day rollups.
+CREATE TEMP TABLE v3_grains AS SELECT 'd' AS grain UNION ALL SELECT 'w' UNION ALL SELECT 'm';
+CREATE TEMP VIEW v3_periods AS
+  SELECT g.grain, d.day,
+         CASE g.grain
+           WHEN 'd' THEN d.day
+           WHEN 'w' THEN d.day - ((d.day + 3) % 7 + 7) % 7
+           ELSE CAST(julianday(date(d.day * 86400, 'unixepoch', 'start of month'))
+                     - 2440587.5 AS INTEGER)
+         END AS period
+  FROM v3_grains g, (SELECT DISTINCT day FROM rollup_responses) d;
+INSERT INTO summary_responses
+  SELECT p.grain, p.period, site_id, channel, team, survey_id, status, SUM(count)
+  FROM rollup_responses r JOIN v3_periods p ON p.day = r.day GROUP BY 1, 2, 3, 4, 5, 6, 7;
+INSERT INTO summary_scores
+  SELECT p.grain, p.period, site_id, channel, team, survey_id, question_id, MAX(question_type),
+         score, SUM(count)
+  FROM rollup_scores r JOIN v3_periods p ON p.day = r.day GROUP BY 1, 2, 3, 4, 5, 6, 7, 9;
+INSERT INTO summary_choices
+  SELECT p.grain, p.period, site_id, channel, team, survey_id, question_id, option_id, SUM(count)
+  FROM rollup_choices r JOIN v3_periods p ON p.day = r.day GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+INSERT INTO summary_driver_rows
+  SELECT p.grain, p.period, site_id, channel, team, survey_id, survey_version, SUM(n),
+         SUM(rows_dropped)
+  FROM rollup_driver_rows r JOIN v3_periods p ON p.day = r.day GROUP BY 1, 2, 3, 4, 5, 6, 7;
+INSERT INTO summary_driver_sums
+  SELECT p.grain, p.period, site_id, channel, team, survey_id, survey_version, var_a, var_b,
+         SUM(total)
+  FROM rollup_driver_sums r JOIN v3_periods p ON p.day = r.day GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
+DROP VIEW v3_periods;
+DROP TABLE v3_grains;
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations = {{
     {1,
      "central store: sites, users, devices, batches, records, rollups, surveys, staff, "
      "hero stories, follow-ups",
@@ -285,6 +427,10 @@ constexpr std::array<Migration, 2> kMigrations = {{
      "dashboard: regions, site alert settings, user e-mail, sessions, login failures, "
      "follow-up notes, alert rules and queue, rollup indexes",
      kSchemaV2},
+    {3,
+     "dashboard summaries at day, week and month grain; rep-day rollups and record scores "
+     "as WITHOUT ROWID tables",
+     kSchemaV3},
 }};
 
 constexpr std::string_view kDeviceColumns =
@@ -611,6 +757,111 @@ Result<SqliteCentralStore::CachedStatement> SqliteCentralStore::Cached(std::stri
   return CachedStatement(&it->second);
 }
 
+namespace {
+
+// An additive upsert into a rollup table: the six dimension columns (dims),
+// then the rest of the key, then the summed values.
+std::string RollupUpsert(std::string_view table, std::string_view dims, std::string_view key,
+                         std::string_view values, std::string_view update) {
+  const size_t columns = 6 + static_cast<size_t>(std::count(key.begin(), key.end(), ',')) + 1 +
+                         static_cast<size_t>(std::count(values.begin(), values.end(), ',')) + 1;
+  std::string sql = "INSERT INTO " + std::string(table) + "(" + std::string(dims) + ", " +
+                    std::string(key) + ", " + std::string(values) + ") VALUES (?";
+  for (size_t i = 1; i < columns; ++i) sql += ", ?";
+  return sql + ") ON CONFLICT(" + std::string(dims) + ", " + std::string(key) +
+         ") DO UPDATE SET " + std::string(update);
+}
+
+// Binds the dimension columns (1..6) in the order of the family's `dims`.
+Statement& BindRollupDims(Statement& s, const RollupDims& d) {
+  if (d.grain == RollupGrain::kRepDay) {
+    return s.Bind(1, d.site_id)
+        .Bind(2, d.period)
+        .Bind(3, d.channel)
+        .Bind(4, d.staff_id)
+        .Bind(5, d.team)
+        .Bind(6, d.survey_id);
+  }
+  return s.Bind(1, std::string(1, GrainCode(d.grain)))
+      .Bind(2, d.site_id)
+      .Bind(3, d.period)
+      .Bind(4, d.channel)
+      .Bind(5, d.team)
+      .Bind(6, d.survey_id);
+}
+
+}  // namespace
+
+Status SqliteCentralStore::WriteRollupsLocked(const RollupDelta& delta) {
+  for (const bool summary : {false, true}) {
+    const std::string prefix = summary ? "summary_" : "rollup_";
+    const std::string_view dims = summary ? "grain, site_id, period, channel, team, survey_id"
+                                          : "site_id, day, channel, staff_id, team, survey_id";
+    auto cached = [&](std::string_view kind, std::string_view key, std::string_view values,
+                      const std::string& update) {
+      return Cached(RollupUpsert(prefix + std::string(kind), dims, key, values, update));
+    };
+    const std::string t = prefix;
+    FEEDBACK_ASSIGN_OR_RETURN(CachedStatement responses,
+                              cached("responses", "status", "count",
+                                     "count = " + t + "responses.count + excluded.count"));
+    FEEDBACK_ASSIGN_OR_RETURN(
+        CachedStatement scores,
+        cached("scores", "question_id, score", "question_type, count",
+               "count = " + t + "scores.count + excluded.count"));
+    FEEDBACK_ASSIGN_OR_RETURN(CachedStatement choices,
+                              cached("choices", "question_id, option_id", "count",
+                                     "count = " + t + "choices.count + excluded.count"));
+    FEEDBACK_ASSIGN_OR_RETURN(
+        CachedStatement driver_rows,
+        cached("driver_rows", "survey_version", "n, rows_dropped",
+               "n = " + t + "driver_rows.n + excluded.n, rows_dropped = " + t +
+                   "driver_rows.rows_dropped + excluded.rows_dropped"));
+    FEEDBACK_ASSIGN_OR_RETURN(CachedStatement driver_sums,
+                              cached("driver_sums", "survey_version, var_a, var_b", "total",
+                                     "total = " + t + "driver_sums.total + excluded.total"));
+    for (const auto& [d, g] : delta.groups()) {
+      if ((d.grain != RollupGrain::kRepDay) != summary) continue;
+      for (const auto& [status, n] : g.responses) {
+        responses->Reset();
+        FEEDBACK_RETURN_IF_ERROR(BindRollupDims(*responses, d).Bind(7, status).Bind(8, n).Run());
+      }
+      for (const auto& [key, value] : g.scores) {
+        scores->Reset();
+        FEEDBACK_RETURN_IF_ERROR(BindRollupDims(*scores, d)
+                                     .Bind(7, key.first)
+                                     .Bind(8, key.second)
+                                     .Bind(9, value.first)
+                                     .Bind(10, value.second)
+                                     .Run());
+      }
+      for (const auto& [key, n] : g.choices) {
+        choices->Reset();
+        FEEDBACK_RETURN_IF_ERROR(
+            BindRollupDims(*choices, d).Bind(7, key.first).Bind(8, key.second).Bind(9, n).Run());
+      }
+      for (const auto& [version, m] : g.drivers) {
+        driver_rows->Reset();
+        FEEDBACK_RETURN_IF_ERROR(BindRollupDims(*driver_rows, d)
+                                     .Bind(7, version)
+                                     .Bind(8, m.n)
+                                     .Bind(9, m.rows_dropped)
+                                     .Run());
+        for (const auto& [a, b, total] : m.Sums()) {
+          driver_sums->Reset();
+          FEEDBACK_RETURN_IF_ERROR(BindRollupDims(*driver_sums, d)
+                                       .Bind(7, version)
+                                       .Bind(8, a)
+                                       .Bind(9, b)
+                                       .Bind(10, total)
+                                       .Run());
+        }
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 Result<CommitOutcome> SqliteCentralStore::CommitBatch(const PreparedBatch& b) {
   Transaction txn(db_);
   FEEDBACK_RETURN_IF_ERROR(txn.Begin());
@@ -792,96 +1043,10 @@ Result<CommitOutcome> SqliteCentralStore::WriteBatchLocked(const PreparedBatch& 
     }
   }
 
-  // Rollups: one additive upsert per distinct key of the new records.
-  constexpr std::string_view kDims = "site_id, channel, staff_id, team, day, survey_id";
-  auto bind_dims = [](CachedStatement& s, const RollupDims& d) -> Statement& {
-    s->Reset();
-    return s->Bind(1, d.site_id)
-        .Bind(2, d.channel)
-        .Bind(3, d.staff_id)
-        .Bind(4, d.team)
-        .Bind(5, d.day)
-        .Bind(6, d.survey_id);
-  };
-  if (!delta.responses().empty()) {
-    FEEDBACK_ASSIGN_OR_RETURN(
-        CachedStatement s, Cached("INSERT INTO rollup_responses(" + std::string(kDims) +
-                                 ", status, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                                 "ON CONFLICT(" +
-                                 std::string(kDims) +
-                                 ", status) DO UPDATE SET count = rollup_responses.count + "
-                                 "excluded.count"));
-    for (const auto& [k, n] : delta.responses()) {
-      FEEDBACK_RETURN_IF_ERROR(bind_dims(s, k.dims).Bind(7, k.status).Bind(8, n).Run());
-    }
-  }
-  if (!delta.scores().empty()) {
-    FEEDBACK_ASSIGN_OR_RETURN(
-        CachedStatement s,
-        Cached("INSERT INTO rollup_scores(" + std::string(kDims) +
-                    ", question_id, question_type, score, count) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(" +
-                    std::string(kDims) +
-                    ", question_id, score) DO UPDATE SET count = rollup_scores.count + "
-                    "excluded.count"));
-    for (const auto& [k, n] : delta.scores()) {
-      FEEDBACK_RETURN_IF_ERROR(bind_dims(s, k.dims)
-                                   .Bind(7, k.question_id)
-                                   .Bind(8, k.question_type)
-                                   .Bind(9, k.score)
-                                   .Bind(10, n)
-                                   .Run());
-    }
-  }
-  if (!delta.choices().empty()) {
-    FEEDBACK_ASSIGN_OR_RETURN(
-        CachedStatement s,
-        Cached("INSERT INTO rollup_choices(" + std::string(kDims) +
-                    ", question_id, option_id, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT(" +
-                    std::string(kDims) +
-                    ", question_id, option_id) DO UPDATE SET count = rollup_choices.count + "
-                    "excluded.count"));
-    for (const auto& [k, n] : delta.choices()) {
-      FEEDBACK_RETURN_IF_ERROR(
-          bind_dims(s, k.dims).Bind(7, k.question_id).Bind(8, k.option_id).Bind(9, n).Run());
-    }
-  }
-  if (!delta.driver_rows().empty()) {
-    FEEDBACK_ASSIGN_OR_RETURN(
-        CachedStatement s,
-        Cached("INSERT INTO rollup_driver_rows(" + std::string(kDims) +
-                    ", survey_version, n, rows_dropped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT(" +
-                    std::string(kDims) +
-                    ", survey_version) DO UPDATE SET n = rollup_driver_rows.n + excluded.n, "
-                    "rows_dropped = rollup_driver_rows.rows_dropped + excluded.rows_dropped"));
-    for (const auto& [k, rows] : delta.driver_rows()) {
-      FEEDBACK_RETURN_IF_ERROR(bind_dims(s, k.dims)
-                                   .Bind(7, k.survey_version)
-                                   .Bind(8, rows.n)
-                                   .Bind(9, rows.rows_dropped)
-                                   .Run());
-    }
-  }
-  const std::map<DriverSumKey, double> driver_sums = delta.driver_sums();
-  if (!driver_sums.empty()) {
-    FEEDBACK_ASSIGN_OR_RETURN(CachedStatement s,
-                              Cached("INSERT INTO rollup_driver_sums(" + std::string(kDims) +
-                                          ", survey_version, var_a, var_b, total) "
-                                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(" +
-                                          std::string(kDims) +
-                                          ", survey_version, var_a, var_b) DO UPDATE SET total = "
-                                          "rollup_driver_sums.total + excluded.total"));
-    for (const auto& [k, total] : driver_sums) {
-      FEEDBACK_RETURN_IF_ERROR(bind_dims(s, k.key.dims)
-                                   .Bind(7, k.key.survey_version)
-                                   .Bind(8, k.var_a)
-                                   .Bind(9, k.var_b)
-                                   .Bind(10, total)
-                                   .Run());
-    }
-  }
+  // Rollups: one additive upsert per distinct key of the new records, at the
+  // rep-day grain (rollup_*) and the day / week / month summaries (summary_*).
+  delta.Summarize();
+  FEEDBACK_RETURN_IF_ERROR(WriteRollupsLocked(delta));
 
   out.ack.seq = b.seq;
   out.answer_json = protocol::ToJson(out.ack);

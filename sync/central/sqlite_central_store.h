@@ -18,6 +18,7 @@
 #include "core/uuid.h"
 #include "store/sqlite.h"
 #include "sync/central/central_store.h"
+#include "sync/central/rollup_delta.h"
 
 namespace feedback::central {
 
@@ -130,6 +131,8 @@ class SqliteCentralStore final : public CentralStore {
   // CommitBatch's work inside its open transaction; kStored when the caller
   // should commit, any other kind to roll back.
   Result<CommitOutcome> WriteBatchLocked(const PreparedBatch& batch);
+  // Inside CommitBatch: the additive upserts of a batch's rollup delta.
+  Status WriteRollupsLocked(const RollupDelta& delta);
   Result<Device> ReadDevice(Statement& stmt);
   // Inside CommitBatch: opens the follow-up of a record whose customer left
   // contact details when the alert rules say so, with owner, due time and
@@ -138,6 +141,8 @@ class SqliteCentralStore final : public CentralStore {
                             const std::string& site_id, const std::string& team,
                             const AlertRules& rules, TimeMs now);
   Result<FollowUp> ReadFollowUp(Statement& stmt);
+  // Every site id (bound into summary reads that have no site filter).
+  Result<std::vector<std::string>> SiteIds();
   // The statement for sql, prepared on first use and kept for the life of the
   // connection (hot paths: ingest, device lookups).
   Result<CachedStatement> Cached(std::string_view sql);

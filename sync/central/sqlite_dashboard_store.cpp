@@ -3,7 +3,11 @@
 // the alert queue. The ingest half is in sqlite_central_store.cpp.
 #include <algorithm>
 #include <cctype>
+#include <limits>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <tuple>
 #include <variant>
 
 #include "sync/central/sqlite_central_store.h"
@@ -98,9 +102,56 @@ std::string GroupColumn(GroupBy g) {
     case GroupBy::kStaff:
       return "staff_id";
     case GroupBy::kDay:
+    case GroupBy::kWeek:
+    case GroupBy::kMonth:
       return "day";
   }
   return "''";
+}
+
+// One read of a rollup query: a table (prefix + kind), its GROUP BY column
+// and its WHERE clause.
+struct RollupSource {
+  std::string prefix;  // "rollup_" (rep and day) | "summary_" (day, week, month)
+  std::string key;
+  Where where;
+};
+
+// Where a rollup query reads: the rep-day tables when it names or groups by a
+// rep; otherwise the summaries, in the fewest whole periods that cover the
+// date range (a year is ~12 month reads instead of 365 x reps day rows).
+// all_sites: every site id, bound when the filter has no site list, so that
+// the summaries' (grain, site_id, period) key is used as an index.
+std::vector<RollupSource> RollupSources(const DashboardFilter& f, GroupBy group,
+                                        const std::vector<std::string>& all_sites) {
+  if (f.staff_id || group == GroupBy::kStaff) {
+    return {{"rollup_", GroupColumn(group), BuildWhere(f, "day", true, true, true)}};
+  }
+  const bool by_period =
+      group == GroupBy::kDay || group == GroupBy::kWeek || group == GroupBy::kMonth;
+  const RollupGrain coarsest = group == GroupBy::kDay    ? RollupGrain::kDay
+                               : group == GroupBy::kWeek ? RollupGrain::kWeek
+                                                         : RollupGrain::kMonth;
+  DashboardFilter scope = f;
+  scope.use_days = false;
+  if (!scope.sites) scope.sites = all_sites;
+  std::vector<PeriodRange> ranges;
+  if (f.use_days) {
+    ranges = CoverDays(f.from_day, f.to_day, coarsest);
+  } else {
+    ranges.push_back({coarsest, std::numeric_limits<int64_t>::min(),
+                      std::numeric_limits<int64_t>::max()});
+  }
+  std::vector<RollupSource> out;
+  for (const PeriodRange& r : ranges) {
+    RollupSource src{"summary_", by_period ? "period" : GroupColumn(group),
+                     BuildWhere(scope, "day", true, true, false)};
+    src.where.sql = "grain = ? AND period BETWEEN ? AND ? AND " + src.where.sql;
+    src.where.binds.insert(src.where.binds.begin(),
+                           {std::string(1, GrainCode(r.grain)), r.first, r.last});
+    out.push_back(std::move(src));
+  }
+  return out;
 }
 
 std::string Lower(std::string s) {
@@ -325,72 +376,103 @@ Status SqliteCentralStore::ClearLoginFailures(const std::string& username, const
 
 // --- Rollup reads ------------------------------------------------------------------
 
-Result<std::vector<ScoreCountRow>> SqliteCentralStore::QueryScoreCounts(const DashboardFilter& f,
-                                                                        GroupBy group) {
-  const Where w = BuildWhere(f, "day", true, true, true);
-  const std::string key = GroupColumn(group);
-  FEEDBACK_ASSIGN_OR_RETURN(
-      Statement s,
-      db_.Prepare("SELECT " + key +
-                  ", question_type, score, SUM(count) FROM rollup_scores "
-                  "WHERE question_type IN ('nps', 'csat', 'ces') AND " +
-                  w.sql + " GROUP BY " + key + ", question_type, score"));
-  w.BindTo(s, 1);
-  std::vector<ScoreCountRow> out;
+Result<std::vector<std::string>> SqliteCentralStore::SiteIds() {
+  FEEDBACK_ASSIGN_OR_RETURN(Statement s, db_.Prepare("SELECT site_id FROM sites ORDER BY 1"));
+  std::vector<std::string> out;
   while (true) {
     FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    out.push_back({s.ColumnText(0), s.ColumnText(1), static_cast<int>(s.ColumnInt(2)),
-                   s.ColumnInt(3)});
+    out.push_back(s.ColumnText(0));
+  }
+  return out;
+}
+
+Result<std::vector<ScoreCountRow>> SqliteCentralStore::QueryScoreCounts(const DashboardFilter& f,
+                                                                        GroupBy group) {
+  FEEDBACK_ASSIGN_OR_RETURN(std::vector<std::string> sites, SiteIds());
+  std::map<std::tuple<std::string, std::string, int>, int64_t> counts;
+  for (const RollupSource& src : RollupSources(f, group, sites)) {
+    FEEDBACK_ASSIGN_OR_RETURN(
+        Statement s,
+        db_.Prepare("SELECT " + src.key + ", question_type, score, SUM(count) FROM " + src.prefix +
+                    "scores WHERE question_type IN ('nps', 'csat', 'ces') AND " + src.where.sql +
+                    " GROUP BY 1, 2, 3"));
+    src.where.BindTo(s, 1);
+    while (true) {
+      FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      counts[{s.ColumnText(0), s.ColumnText(1), static_cast<int>(s.ColumnInt(2))}] +=
+          s.ColumnInt(3);
+    }
+  }
+  std::vector<ScoreCountRow> out;
+  out.reserve(counts.size());
+  for (const auto& [k, n] : counts) {
+    out.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), n});
   }
   return out;
 }
 
 Result<std::vector<ResponseCountRow>> SqliteCentralStore::QueryResponseCounts(
     const DashboardFilter& f, GroupBy group) {
-  const Where w = BuildWhere(f, "day", true, true, true);
-  const std::string key = GroupColumn(group);
-  FEEDBACK_ASSIGN_OR_RETURN(Statement s,
-                            db_.Prepare("SELECT " + key +
-                                        ", status, SUM(count) FROM rollup_responses WHERE " +
-                                        w.sql + " GROUP BY " + key + ", status"));
-  w.BindTo(s, 1);
-  std::vector<ResponseCountRow> out;
-  while (true) {
-    FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back({s.ColumnText(0), s.ColumnText(1), s.ColumnInt(2)});
+  FEEDBACK_ASSIGN_OR_RETURN(std::vector<std::string> sites, SiteIds());
+  std::map<std::pair<std::string, std::string>, int64_t> counts;
+  for (const RollupSource& src : RollupSources(f, group, sites)) {
+    FEEDBACK_ASSIGN_OR_RETURN(Statement s,
+                              db_.Prepare("SELECT " + src.key + ", status, SUM(count) FROM " +
+                                          src.prefix + "responses WHERE " + src.where.sql +
+                                          " GROUP BY 1, 2"));
+    src.where.BindTo(s, 1);
+    while (true) {
+      FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      counts[{s.ColumnText(0), s.ColumnText(1)}] += s.ColumnInt(2);
+    }
   }
+  std::vector<ResponseCountRow> out;
+  out.reserve(counts.size());
+  for (const auto& [k, n] : counts) out.push_back({k.first, k.second, n});
   return out;
 }
 
 Status SqliteCentralStore::QueryDriverMoments(const DashboardFilter& f,
                                               std::vector<DriverRowsSum>* rows,
                                               std::vector<DriverSumRow>* sums) {
-  const Where w = BuildWhere(f, "day", true, true, true);
-  {
+  FEEDBACK_ASSIGN_OR_RETURN(std::vector<std::string> sites, SiteIds());
+  std::map<std::pair<std::string, int>, std::pair<int64_t, int64_t>> row_totals;
+  std::map<std::tuple<std::string, int, std::string, std::string>, double> sum_totals;
+  for (const RollupSource& src : RollupSources(f, GroupBy::kNone, sites)) {
+    {
+      FEEDBACK_ASSIGN_OR_RETURN(
+          Statement s, db_.Prepare("SELECT survey_id, survey_version, SUM(n), SUM(rows_dropped) "
+                                   "FROM " +
+                                   src.prefix + "driver_rows WHERE " + src.where.sql +
+                                   " GROUP BY 1, 2"));
+      src.where.BindTo(s, 1);
+      while (true) {
+        FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
+        if (!row) break;
+        auto& t = row_totals[{s.ColumnText(0), static_cast<int>(s.ColumnInt(1))}];
+        t.first += s.ColumnInt(2);
+        t.second += s.ColumnInt(3);
+      }
+    }
     FEEDBACK_ASSIGN_OR_RETURN(
-        Statement s, db_.Prepare("SELECT survey_id, survey_version, SUM(n), SUM(rows_dropped) "
-                                 "FROM rollup_driver_rows WHERE " +
-                                 w.sql + " GROUP BY survey_id, survey_version"));
-    w.BindTo(s, 1);
+        Statement s, db_.Prepare("SELECT survey_id, survey_version, var_a, var_b, SUM(total) "
+                                 "FROM " +
+                                 src.prefix + "driver_sums WHERE " + src.where.sql +
+                                 " GROUP BY 1, 2, 3, 4"));
+    src.where.BindTo(s, 1);
     while (true) {
       FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
-      rows->push_back({s.ColumnText(0), static_cast<int>(s.ColumnInt(1)), s.ColumnInt(2),
-                       s.ColumnInt(3)});
+      sum_totals[{s.ColumnText(0), static_cast<int>(s.ColumnInt(1)), s.ColumnText(2),
+                  s.ColumnText(3)}] += s.ColumnDouble(4);
     }
   }
-  FEEDBACK_ASSIGN_OR_RETURN(
-      Statement s, db_.Prepare("SELECT survey_id, survey_version, var_a, var_b, SUM(total) "
-                               "FROM rollup_driver_sums WHERE " +
-                               w.sql + " GROUP BY survey_id, survey_version, var_a, var_b"));
-  w.BindTo(s, 1);
-  while (true) {
-    FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    sums->push_back({s.ColumnText(0), static_cast<int>(s.ColumnInt(1)), s.ColumnText(2),
-                     s.ColumnText(3), s.ColumnDouble(4)});
+  for (const auto& [k, t] : row_totals) rows->push_back({k.first, k.second, t.first, t.second});
+  for (const auto& [k, total] : sum_totals) {
+    sums->push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k), total});
   }
   return Status::Ok();
 }
@@ -400,19 +482,20 @@ Result<std::vector<std::string>> SqliteCentralStore::DistinctRollupValues(
   if (column != "team" && column != "channel") {
     return Status::InvalidArgument("DistinctRollupValues: unsupported column " + column);
   }
-  const Where w = BuildWhere(f, "day", true, true, true);
-  FEEDBACK_ASSIGN_OR_RETURN(Statement s,
-                            db_.Prepare("SELECT DISTINCT " + column +
-                                        " FROM rollup_responses WHERE " + w.sql + " AND " +
-                                        column + " <> '' ORDER BY 1"));
-  w.BindTo(s, 1);
-  std::vector<std::string> out;
-  while (true) {
-    FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back(s.ColumnText(0));
+  FEEDBACK_ASSIGN_OR_RETURN(std::vector<std::string> sites, SiteIds());
+  std::set<std::string> values;
+  for (const RollupSource& src : RollupSources(f, GroupBy::kNone, sites)) {
+    FEEDBACK_ASSIGN_OR_RETURN(Statement s, db_.Prepare("SELECT DISTINCT " + column + " FROM " +
+                                                       src.prefix + "responses WHERE " +
+                                                       src.where.sql + " AND " + column + " <> ''"));
+    src.where.BindTo(s, 1);
+    while (true) {
+      FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      values.insert(s.ColumnText(0));
+    }
   }
-  return out;
+  return std::vector<std::string>(values.begin(), values.end());
 }
 
 // --- Hero stories ------------------------------------------------------------------
@@ -653,10 +736,10 @@ Status SqliteCentralStore::OpenFollowUpLocked(const PreparedRecord& r, const Fol
                   "contact_name, contact_phone, contact_email, comment, state, owner, due_at, "
                   "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) "
                   "ON CONFLICT DO NOTHING"));
+  // Due even when nobody owns it yet, so an unassigned follow-up still becomes overdue.
   std::optional<std::string> owner_col;
-  std::optional<TimeMs> due_col;
   if (!owner.empty()) owner_col = owner;
-  if (!owner.empty()) due_col = now + due_hours * 3'600'000;
+  const TimeMs due_at = now + due_hours * 3'600'000;
   FEEDBACK_RETURN_IF_ERROR(ins.Bind(1, followup_id)
                                .Bind(2, r.record_id)
                                .Bind(3, site_id)
@@ -667,7 +750,7 @@ Status SqliteCentralStore::OpenFollowUpLocked(const PreparedRecord& r, const Fol
                                .Bind(8, c.contact_email)
                                .Bind(9, c.comment)
                                .Bind(10, owner_col)
-                               .Bind(11, due_col)
+                               .Bind(11, due_at)
                                .Bind(12, now)
                                .Run());
   if (db_.Changes() == 0) return Status::Ok();

@@ -348,14 +348,18 @@ async function main() {
     const other = page.locator('article.fu[data-state="open"]').first();
     const otherId = await other.getAttribute('data-followup-id');
     await other.locator('.fu-head button').click();
-    const yesterday = new Date(Date.now() - 86400e3).toISOString().slice(0, 16);
+    // The seed's older follow-ups are overdue already (their records are weeks old);
+    // a due time before all of them puts this one first in both lists.
+    const overdueCount = (await api('/api/followups?state=open&limit=1')).counts.overdue;
+    check(overdueCount > 0, `the seeded store has overdue follow-ups (${overdueCount}), as a real one would`);
+    const longAgo = new Date(Date.now() - 400 * 86400e3).toISOString().slice(0, 16);
     await other.locator('form[data-form="assign"] input[name="owner"]').fill('boss');
-    await other.locator('form[data-form="assign"] input[name="due_at"]').fill(yesterday);
+    await other.locator('form[data-form="assign"] input[name="due_at"]').fill(longAgo);
     before = await readyToken(page);
     await other.locator('form[data-form="assign"] button[type="submit"]').click();
     await waitRerender(page, before);
     const assigned = await api(`/api/followups/${encodeURIComponent(otherId)}`);
-    check(assigned.owner === 'boss' && assigned.overdue === true && assigned.due_at.startsWith(yesterday), `assigned to boss, due ${assigned.due_at}: overdue on the server`);
+    check(assigned.owner === 'boss' && assigned.overdue === true && assigned.due_at.startsWith(longAgo), `assigned to boss, due ${assigned.due_at}: overdue on the server`);
     await gotoPage(page, base, '#/followups?state=overdue');
     const overdueItem = page.locator(`article.fu.overdue[data-followup-id="${otherId}"]`);
     check(await overdueItem.count() === 1, 'it is listed under Overdue, highlighted');
