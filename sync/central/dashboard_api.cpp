@@ -1059,6 +1059,17 @@ DashboardResponse DashboardApi::HandleUnsafe(CentralStore& store, const Dashboar
       Result<FollowUp> x = store.GetFollowUp(seg[2]);
       if (!x.ok() || !InScope(u, x->site_id, x->team)) return Error(404, "no such follow-up");
       if (seg.size() == 3 && is_get) return Json(FollowUpJson(*x, now));
+      if (seg.size() == 4 && is_get && seg[3] == "owners") {
+        // Who it can be assigned to: active users who can see it (names and roles only).
+        Result<std::vector<User>> users = store.ListUsers();
+        if (!users.ok()) return FromStatus(users.status());
+        json owners = json::array();
+        for (const User& o : *users) {
+          if (o.disabled || !InScope(o, x->site_id, x->team)) continue;
+          owners.push_back({{"username", o.username}, {"role", UserRoleName(o.role)}});
+        }
+        return Json({{"followup_id", x->followup_id}, {"owners", owners}});
+      }
       if (seg.size() == 4 && is_post) {
         json body;
         if (!ParseBody(req, &body)) return Error(400, "the body must be a JSON object");

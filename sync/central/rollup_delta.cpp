@@ -96,18 +96,40 @@ int64_t PeriodEnd(RollupGrain grain, int64_t day) {
 std::vector<PeriodRange> CoverDays(int64_t from, int64_t to, RollupGrain coarsest) {
   std::vector<PeriodRange> out;
   if (from > to) return out;
-  if (coarsest == RollupGrain::kDay || coarsest == RollupGrain::kRepDay) {
-    out.push_back({RollupGrain::kDay, from, to});
+  if (coarsest == RollupGrain::kMonth) {
+    // Month by month, so that no week crosses into another month (a trend by
+    // month must be able to put every period in exactly one month).
+    for (int64_t start = from; start <= to;) {
+      const int64_t end = std::min(to, PeriodEnd(RollupGrain::kMonth, start));
+      if (start == PeriodStart(RollupGrain::kMonth, start) &&
+          end == PeriodEnd(RollupGrain::kMonth, start)) {
+        if (!out.empty() && out.back().grain == RollupGrain::kMonth) {
+          out.back().last = start;  // the month before was whole too
+        } else {
+          out.push_back({RollupGrain::kMonth, start, start});
+        }
+      } else {
+        for (const PeriodRange& r : CoverDays(start, end, RollupGrain::kWeek)) out.push_back(r);
+      }
+      start = end + 1;
+    }
     return out;
   }
-  const RollupGrain finer = coarsest == RollupGrain::kMonth ? RollupGrain::kWeek : RollupGrain::kDay;
-  // The first whole period starts on or after `from`; the last ends on or before `to`.
-  const int64_t first = PeriodStart(coarsest, from) == from ? from : PeriodEnd(coarsest, from) + 1;
-  const int64_t last_end = PeriodEnd(coarsest, to) == to ? to : PeriodStart(coarsest, to) - 1;
-  if (first > last_end) return CoverDays(from, to, finer);
-  out = CoverDays(from, first - 1, finer);
-  out.push_back({coarsest, first, PeriodStart(coarsest, last_end)});
-  for (const PeriodRange& r : CoverDays(last_end + 1, to, finer)) out.push_back(r);
+  if (coarsest == RollupGrain::kWeek) {
+    const int64_t first = PeriodStart(RollupGrain::kWeek, from) == from
+                              ? from
+                              : PeriodEnd(RollupGrain::kWeek, from) + 1;
+    const int64_t last_end = PeriodEnd(RollupGrain::kWeek, to) == to
+                                 ? to
+                                 : PeriodStart(RollupGrain::kWeek, to) - 1;
+    if (first <= last_end) {
+      if (from < first) out.push_back({RollupGrain::kDay, from, first - 1});
+      out.push_back({RollupGrain::kWeek, first, PeriodStart(RollupGrain::kWeek, last_end)});
+      if (last_end < to) out.push_back({RollupGrain::kDay, last_end + 1, to});
+      return out;
+    }
+  }
+  out.push_back({RollupGrain::kDay, from, to});
   return out;
 }
 

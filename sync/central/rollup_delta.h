@@ -46,6 +46,8 @@ struct PeriodRange {
 // Whole periods of the summary grains, none coarser than `coarsest` (kDay,
 // kWeek or kMonth), that together cover exactly the days [from, to]: the whole
 // months inside it, then whole weeks inside what is left, then single days.
+// With kMonth no period crosses a month boundary (weeks only inside the
+// partial months at the ends), so a trend by month can place every period.
 // Empty when from > to.
 std::vector<PeriodRange> CoverDays(int64_t from, int64_t to, RollupGrain coarsest);
 

@@ -47,8 +47,20 @@ constexpr char kCallSurvey[] = R"json({
  ]})json";
 
 constexpr const char* kRegions[] = {"north", "south", "east", "west"};
-constexpr const char* kFirstNames[] = {"Ana", "Bo",  "Cy",  "Dee", "Eli", "Fay", "Gus", "Hana",
-                                       "Ivo", "Jun", "Kai", "Lea", "Max", "Noa", "Oli", "Pia"};
+constexpr const char* kFirstNames[] = {"Ana", "Ben",  "Carla", "Dev",  "Elena", "Farid",
+                                       "Grace", "Hugo", "Ines",  "Jonas", "Keiko", "Liam",
+                                       "Maya", "Nikos", "Olga", "Pedro", "Rosa", "Sam",
+                                       "Tariq", "Uma",  "Vera",  "Wes",   "Yara", "Zoe"};
+constexpr const char* kLastNames[] = {"Alvarez", "Brooks", "Chen",   "Dubois", "Eriksen",
+                                      "Fischer", "Garcia", "Haddad", "Ito",    "Jansen",
+                                      "Kowalski", "Lopez", "Murphy", "Novak",  "Okafor",
+                                      "Patel",   "Quinn",  "Rossi",  "Silva",  "Tanaka"};
+// Store names by site number (site-01 = Riverside); "Store NN" beyond the list.
+constexpr const char* kStoreNames[] = {"Riverside",  "Old Town",   "Harbour View", "Northgate",
+                                       "Market Hall", "Westfield",  "Canal Street", "Hillcrest",
+                                       "Station Square", "Lakeside", "Eastbrook",   "Kingsway",
+                                       "Parkside",   "Southbank",  "Mill Lane",    "Cathedral",
+                                       "Airport",    "Seafront",   "University",   "Greenway"};
 constexpr const char* kComplaints[] = {"waited 20 minutes at the till", "nobody could help me",
                                        "the shelves were empty",        "staff were rude",
                                        "I want a refund for this",      "too slow, again"};
@@ -123,20 +135,25 @@ Result<SeedSummary> SeedStore(CentralStore& store, const SeedOptions& o,
         Device d, store.EnrollDevice(hash, kind, ByteView(key, sizeof(key)), "seed", id, now));
     return d.device_id;
   };
+  // Distinct, human-looking names: first and last names walk their lists at
+  // different strides.
   int name_i = 0;
+  auto next_name = [&name_i] {
+    const int i = name_i++;
+    return std::string(kFirstNames[i % 24]) + " " + kLastNames[(i * 7 + i / 24) % 20];
+  };
   for (int i = 1; i <= o.sites; ++i) {
     SiteSetup s;
     s.site_id = "site-" + Two(i);
     FEEDBACK_ASSIGN_OR_RETURN(bool created, store.EnsureSite(s.site_id, now));
     (void)created;
     SiteSettings st;
-    st.name = "Store " + Two(i);
+    st.name = i <= 20 ? kStoreNames[i - 1] : "Store " + Two(i);
     st.region = kRegions[(i - 1) % 4];
     FEEDBACK_RETURN_IF_ERROR(store.UpdateSite(s.site_id, st));
     s.offset = ((i % 5) - 2) * 0.35;
     for (int k = 0; k < 3; ++k) {
-      Rep r{s.site_id + "-floor-" + std::to_string(k + 1),
-            std::string(kFirstNames[name_i++ % 16]) + " " + Two(i), ""};
+      Rep r{s.site_id + "-floor-" + std::to_string(k + 1), next_name(), ""};
       s.floor.push_back(r);
       roster.push_back({r.staff_id, r.name, "", s.site_id});
     }
@@ -146,8 +163,7 @@ Result<SeedSummary> SeedStore(CentralStore& store, const SeedOptions& o,
         const std::string team = "team-" + Two(i) + t;
         std::vector<Rep> reps;
         for (int k = 0; k < 4; ++k) {
-          Rep r{team + "-rep-" + std::to_string(k + 1),
-                std::string(kFirstNames[name_i++ % 16]) + " " + team, team};
+          Rep r{team + "-rep-" + std::to_string(k + 1), next_name(), team};
           reps.push_back(r);
           roster.push_back({r.staff_id, r.name, team, s.site_id});
         }
@@ -233,8 +249,9 @@ Result<SeedSummary> SeedStore(CentralStore& store, const SeedOptions& o,
           r.answers.push_back({"comment", std::nullopt, {}, kComplaints[rng() % 6]});
         }
         if (nps <= 6 && unit(rng) < 0.3) {
-          const std::string who = kFirstNames[rng() % 16];
-          r.contact = Contact{who + " Customer", "555-01" + Two(static_cast<int>(rng() % 100)),
+          const std::string first = kFirstNames[rng() % 24];
+          const std::string who = first + " " + kLastNames[rng() % 20];
+          r.contact = Contact{who, "555-01" + Two(static_cast<int>(rng() % 100)),
                               "customer" + std::to_string(n) + "@example.com"};
           ++summary.contact_detractors;
         }

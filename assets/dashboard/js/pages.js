@@ -479,11 +479,17 @@ function followupItem(ctx, f, { expanded, onChanged }) {
       post('close', { note }, closeBtn, 'Follow-up closed.');
     });
     // Assign: owner (a user whose scope includes this follow-up) and/or due time (UTC).
-    const owner = el('input', { type: 'text', name: 'owner', value: f.owner || '', attrs: { 'aria-label': 'Owner (user name)', placeholder: 'user name' } });
+    // The owner field suggests the users who can see this follow-up (GET .../owners).
+    const ownersId = `owners-${f.followup_id}`;
+    const ownerList = el('datalist', { attrs: { id: ownersId } });
+    const owner = el('input', { type: 'text', name: 'owner', value: f.owner || '', attrs: { 'aria-label': 'Owner (user name)', placeholder: 'user name', list: ownersId, autocomplete: 'off' } });
+    api.get(`followups/${encodeURIComponent(f.followup_id)}/owners`)
+      .then((d) => ownerList.append(...d.owners.map((o) => el('option', { value: o.username, text: `${o.username} (${o.role.replace('_', ' ')})` }))))
+      .catch(() => {});  // suggestions only: the field still takes any user name
     const due = el('input', { type: 'datetime-local', name: 'due_at', value: f.due_at ? f.due_at.slice(0, 16) : '', attrs: { 'aria-label': 'Due (UTC)' } });
     const assignBtn = el('button', { type: 'submit', class: 'btn btn-secondary btn-small', text: 'Save' });
     const assignForm = el('form', { class: 'form', dataset: { form: 'assign' } },
-      el('h3', { text: 'Owner and due time (UTC)' }), el('div', { class: 'inline' }, owner, due, assignBtn));
+      el('h3', { text: 'Owner and due time (UTC)' }), el('div', { class: 'inline' }, owner, ownerList, due, assignBtn));
     assignForm.addEventListener('submit', (e) => {
       e.preventDefault();
       const payload = {};

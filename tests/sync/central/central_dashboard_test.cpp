@@ -378,7 +378,9 @@ TEST_F(DashboardTest, AnyDateRangeEqualsRawRecords) {
     }
     Answer months = api.Get("/api/breakdown?by=month&" + range, &admin);
     ASSERT_EQ(months.status, 200) << months.body;
-    for (const json& row : months.Json()["rows"]) {
+    const json month_rows = months.Json()["rows"];
+    ASSERT_FALSE(month_rows.empty());
+    for (const json& row : month_rows) {
       ExpectFigures(row,
                     Raw(days + " AND strftime('%Y-%m', r.day * 86400, 'unixepoch') = '" +
                         row["key"].get<std::string>() + "'"),
@@ -386,7 +388,8 @@ TEST_F(DashboardTest, AnyDateRangeEqualsRawRecords) {
     }
     Answer sites = api.Get("/api/breakdown?by=site&channel=kiosk&" + range, &admin);
     ASSERT_EQ(sites.status, 200) << sites.body;
-    for (const json& row : sites.Json()["rows"]) {
+    const json site_rows = sites.Json()["rows"];
+    for (const json& row : site_rows) {
       ExpectFigures(row,
                     Raw(days + " AND r.channel = 'kiosk' AND r.site_id = '" +
                         row["key"].get<std::string>() + "'"),
@@ -436,7 +439,8 @@ TEST_F(DashboardTest, LoggedOutClientsGetNothing) {
   Api api(*server_);
   std::vector<std::string> all = DataEndpoints();
   for (const char* p : {"/api/users", "/api/alert-rules", "/api/alerts",
-                        "/api/stories/wall?site=site-01", "/api/followups/x"}) {
+                        "/api/stories/wall?site=site-01", "/api/followups/x",
+                        "/api/followups/x/owners"}) {
     all.push_back(p);
   }
   for (const std::string& p : all) {
@@ -478,6 +482,18 @@ TEST_F(DashboardTest, SiteManagerSeesOnlyTheirSite) {
   const std::string other_fu =
       db.Rows("SELECT followup_id FROM follow_ups WHERE site_id = 'site-01' LIMIT 1", 1)[0][0];
   EXPECT_EQ(api.Get("/api/followups/" + other_fu, &s).status, 404);
+  EXPECT_EQ(api.Get("/api/followups/" + other_fu + "/owners", &s).status, 404);
+  // Its own follow-ups' owners: users who can see site-02, never another site's manager.
+  const std::string own_fu =
+      db.Rows("SELECT followup_id FROM follow_ups WHERE site_id = 'site-02' LIMIT 1", 1)[0][0];
+  Answer owners = api.Get("/api/followups/" + own_fu + "/owners", &s);
+  ASSERT_EQ(owners.status, 200) << owners.body;
+  std::set<std::string> names;
+  const json owner_list = owners.Json()["owners"];
+  for (const json& o : owner_list) names.insert(o["username"].get<std::string>());
+  EXPECT_TRUE(names.count("mgr_a") && names.count("admin")) << owners.body;
+  EXPECT_FALSE(names.count("regional")) << "regional manages site-01 and site-03 only";
+  EXPECT_EQ(owners.body.find("email"), std::string::npos) << "names and roles only";
   EXPECT_EQ(api.Post("/api/stories/" + other_story + "/moderate", &s, {{"state", "published"}})
                 .status,
             404);

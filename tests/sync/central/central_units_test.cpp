@@ -171,6 +171,11 @@ TEST(RollupGrainTest, CoverDaysIsExactAndSmall) {
           if (r.grain == RollupGrain::kDay) single_days += static_cast<int>(r.last - r.first + 1);
           for (int64_t p = r.first; p <= r.last; p = PeriodEnd(r.grain, p) + 1) {
             ASSERT_EQ(PeriodStart(r.grain, p), p) << "a range starts mid-period";
+            if (coarsest == RollupGrain::kMonth) {
+              ASSERT_EQ(PeriodStart(RollupGrain::kMonth, p),
+                        PeriodStart(RollupGrain::kMonth, PeriodEnd(r.grain, p)))
+                  << "a period crosses a month boundary";
+            }
             for (int64_t d = p; d <= PeriodEnd(r.grain, p); ++d) ++covered[d];
           }
         }
