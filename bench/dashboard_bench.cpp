@@ -177,11 +177,13 @@ int main(int argc, char** argv) {
   if (!store.ok()) Die(store.status().ToString());
   if (!seeded_before) {
     const auto t0 = BenchClock::now();
+    int64_t reported = 0;
     Result<SeedSummary> s = SeedStore(**store, seed, [&](int64_t done) {
-      if (done % 1'000'000 == 0) {
+      if (done / 1'000'000 > reported / 1'000'000) {
         std::printf("  seeded %lld records (%.0f s)\n", static_cast<long long>(done), Ms(t0) / 1e3);
         std::fflush(stdout);
       }
+      reported = done;
     });
     if (!s.ok()) Die(s.status().ToString());
     const double secs = Ms(t0) / 1e3;

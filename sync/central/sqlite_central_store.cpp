@@ -418,7 +418,70 @@ DROP VIEW v3_periods;
 DROP TABLE v3_grains;
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations = {{
+// Issue 7: the overview's counts of open / overdue follow-ups and new stories
+// without scanning years of them. Triggers keep a tally per scope key (and per
+// due day for follow-ups) in step with every insert, update and delete, so no
+// code path can forget it; overdue = open tallies with a due day before today
+// plus today's open follow-ups already due (follow_ups_due index).
+constexpr std::string_view kSchemaV4 = R"sql(
+CREATE TABLE followup_tally (
+  site_id TEXT NOT NULL, team TEXT NOT NULL, state TEXT NOT NULL, due_day BIGINT NOT NULL,
+  count BIGINT NOT NULL,
+  PRIMARY KEY (site_id, team, state, due_day)
+) WITHOUT ROWID;
+INSERT INTO followup_tally
+  SELECT site_id, team, state, COALESCE(due_at / 86400000, -1), COUNT(*) FROM follow_ups
+  GROUP BY 1, 2, 3, 4;
+CREATE TRIGGER followup_tally_insert AFTER INSERT ON follow_ups BEGIN
+  INSERT INTO followup_tally VALUES (NEW.site_id, NEW.team, NEW.state,
+                                     COALESCE(NEW.due_at / 86400000, -1), 1)
+    ON CONFLICT(site_id, team, state, due_day) DO UPDATE SET count = count + 1;
+END;
+CREATE TRIGGER followup_tally_delete AFTER DELETE ON follow_ups BEGIN
+  UPDATE followup_tally SET count = count - 1
+    WHERE site_id = OLD.site_id AND team = OLD.team AND state = OLD.state
+      AND due_day = COALESCE(OLD.due_at / 86400000, -1);
+END;
+CREATE TRIGGER followup_tally_update AFTER UPDATE OF site_id, team, state, due_at ON follow_ups
+BEGIN
+  UPDATE followup_tally SET count = count - 1
+    WHERE site_id = OLD.site_id AND team = OLD.team AND state = OLD.state
+      AND due_day = COALESCE(OLD.due_at / 86400000, -1);
+  INSERT INTO followup_tally VALUES (NEW.site_id, NEW.team, NEW.state,
+                                     COALESCE(NEW.due_at / 86400000, -1), 1)
+    ON CONFLICT(site_id, team, state, due_day) DO UPDATE SET count = count + 1;
+END;
+CREATE INDEX follow_ups_due ON follow_ups(state, due_at);
+
+CREATE TABLE story_tally (
+  site_id TEXT NOT NULL, team TEXT NOT NULL, channel TEXT NOT NULL, staff_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  count BIGINT NOT NULL,
+  PRIMARY KEY (site_id, team, channel, staff_id, state)
+) WITHOUT ROWID;
+INSERT INTO story_tally
+  SELECT site_id, team, channel, staff_id, state, COUNT(*) FROM hero_stories GROUP BY 1, 2, 3, 4, 5;
+CREATE TRIGGER story_tally_insert AFTER INSERT ON hero_stories BEGIN
+  INSERT INTO story_tally VALUES (NEW.site_id, NEW.team, NEW.channel, NEW.staff_id, NEW.state, 1)
+    ON CONFLICT(site_id, team, channel, staff_id, state) DO UPDATE SET count = count + 1;
+END;
+CREATE TRIGGER story_tally_delete AFTER DELETE ON hero_stories BEGIN
+  UPDATE story_tally SET count = count - 1
+    WHERE site_id = OLD.site_id AND team = OLD.team AND channel = OLD.channel
+      AND staff_id = OLD.staff_id AND state = OLD.state;
+END;
+CREATE TRIGGER story_tally_update AFTER UPDATE OF site_id, team, channel, staff_id, state
+  ON hero_stories
+BEGIN
+  UPDATE story_tally SET count = count - 1
+    WHERE site_id = OLD.site_id AND team = OLD.team AND channel = OLD.channel
+      AND staff_id = OLD.staff_id AND state = OLD.state;
+  INSERT INTO story_tally VALUES (NEW.site_id, NEW.team, NEW.channel, NEW.staff_id, NEW.state, 1)
+    ON CONFLICT(site_id, team, channel, staff_id, state) DO UPDATE SET count = count + 1;
+END;
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations = {{
     {1,
      "central store: sites, users, devices, batches, records, rollups, surveys, staff, "
      "hero stories, follow-ups",
@@ -431,6 +494,8 @@ constexpr std::array<Migration, 3> kMigrations = {{
      "dashboard summaries at day, week and month grain; rep-day rollups and record scores "
      "as WITHOUT ROWID tables",
      kSchemaV3},
+    {4, "follow-up and hero-story tallies kept by triggers, for the overview's counts",
+     kSchemaV4},
 }};
 
 constexpr std::string_view kDeviceColumns =

@@ -506,9 +506,12 @@ Result<StoryPage> SqliteCentralStore::ListStories(const DashboardFilter& f,
   const Where w = BuildWhere(f, "submitted_at", false, true, true);
   StoryPage page;
   {
+    // Without a date range the tally (migration 4) has the counts.
     FEEDBACK_ASSIGN_OR_RETURN(
-        Statement s, db_.Prepare("SELECT state, COUNT(*) FROM hero_stories WHERE " + w.sql +
-                                 " GROUP BY state"));
+        Statement s, db_.Prepare(f.use_days ? "SELECT state, COUNT(*) FROM hero_stories WHERE " +
+                                                  w.sql + " GROUP BY state"
+                                            : "SELECT state, SUM(count) FROM story_tally WHERE " +
+                                                  w.sql + " GROUP BY state"));
     w.BindTo(s, 1);
     while (true) {
       FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -602,7 +605,35 @@ Result<FollowUpPage> SqliteCentralStore::ListFollowUps(const DashboardFilter& f,
                                                        int offset) {
   const Where w = BuildWhere(f, "created_at", false, false, false);
   FollowUpPage page;
-  {
+  if (!f.use_days) {
+    // From the tally (migration 4): open and closed per scope key, open per due
+    // day; overdue = due before today, plus today's already due (follow_ups_due).
+    const int64_t today = now / kDayMs;
+    FEEDBACK_ASSIGN_OR_RETURN(
+        Statement s,
+        db_.Prepare("SELECT COALESCE(SUM(CASE WHEN state = 'open' THEN count END), 0), "
+                    "COALESCE(SUM(CASE WHEN state = 'open' AND due_day BETWEEN 0 AND ? THEN "
+                    "count END), 0), COALESCE(SUM(CASE WHEN state = 'closed' THEN count END), 0) "
+                    "FROM followup_tally WHERE " +
+                    w.sql));
+    s.Bind(1, today - 1);
+    w.BindTo(s, 2);
+    FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (row) {
+      page.count_open = s.ColumnInt(0);
+      page.count_overdue = s.ColumnInt(1);
+      page.count_closed = s.ColumnInt(2);
+    }
+    FEEDBACK_ASSIGN_OR_RETURN(
+        Statement due_today,
+        db_.Prepare("SELECT COUNT(*) FROM follow_ups WHERE state = 'open' AND due_at >= ? AND "
+                    "due_at < ? AND " +
+                    w.sql));
+    due_today.Bind(1, today * kDayMs).Bind(2, now);
+    w.BindTo(due_today, 3);
+    FEEDBACK_ASSIGN_OR_RETURN(bool counted, due_today.Step());
+    if (counted) page.count_overdue += due_today.ColumnInt(0);
+  } else {
     FEEDBACK_ASSIGN_OR_RETURN(
         Statement s,
         db_.Prepare("SELECT COALESCE(SUM(state = 'open'), 0), COALESCE(SUM(state = 'open' AND "

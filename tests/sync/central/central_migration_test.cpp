@@ -78,7 +78,7 @@ TEST_F(CentralMigrationTest, V2StoreGainsSummariesThatEqualRawRecords) {
   Result<std::unique_ptr<SqliteCentralStore>> store = SqliteCentralStore::Open(path_);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   SqliteCentralStore& s = **store;
-  EXPECT_EQ(Int("SELECT MAX(version) FROM schema_migrations"), 3);
+  EXPECT_EQ(Int("SELECT MAX(version) FROM schema_migrations"), 4);
   EXPECT_EQ(Int("SELECT COUNT(*) FROM records"), records);
   // Every grain of the summaries holds every response once.
   for (const char* grain : {"d", "w", "m"}) {
@@ -128,6 +128,57 @@ TEST_F(CentralMigrationTest, V2StoreGainsSummariesThatEqualRawRecords) {
                   "s.question_id IN ('greeting', 'speed', 'cleanliness', 'availability', "
                   "'knowledge', 'nps')) = 6"));
   }
+}
+
+// Migration 4's tallies start equal to the rows and follow every change.
+TEST_F(CentralMigrationTest, TalliesFollowEveryChange) {
+  Result<std::unique_ptr<SqliteCentralStore>> store = SqliteCentralStore::Open(path_);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto same = [&](const std::string& what) {
+    SCOPED_TRACE(what);
+    EXPECT_EQ(Int("SELECT COUNT(*) FROM (SELECT site_id, team, state, COALESCE(due_at / 86400000, "
+                  "-1) AS d, COUNT(*) AS n FROM follow_ups GROUP BY 1, 2, 3, 4 EXCEPT SELECT "
+                  "site_id, team, state, due_day, count FROM followup_tally WHERE count > 0)"),
+              0);
+    EXPECT_EQ(Int("SELECT SUM(count) FROM followup_tally"), Int("SELECT COUNT(*) FROM follow_ups"));
+    EXPECT_EQ(Int("SELECT COUNT(*) FROM (SELECT site_id, team, channel, staff_id, state, COUNT(*) "
+                  "FROM hero_stories GROUP BY 1, 2, 3, 4, 5 EXCEPT SELECT site_id, team, channel, "
+                  "staff_id, state, count FROM story_tally WHERE count > 0)"),
+              0);
+    EXPECT_EQ(Int("SELECT SUM(count) FROM story_tally"), Int("SELECT COUNT(*) FROM hero_stories"));
+  };
+  ASSERT_GT(Int("SELECT COUNT(*) FROM follow_ups"), 2);
+  ASSERT_GT(Int("SELECT COUNT(*) FROM hero_stories"), 1);
+  same("after the migration");
+  Result<Database> db = Database::Open(path_);
+  ASSERT_TRUE(db.ok());
+  auto first_id = [&](const std::string& sql) {
+    Result<Statement> q = db->Prepare(sql);
+    EXPECT_TRUE(q.ok() && *q->Step());
+    return q->ColumnText(0);
+  };
+  const TimeMs now = SystemClock::Instance().NowMs();
+  const std::string fu = first_id("SELECT followup_id FROM follow_ups ORDER BY 1 LIMIT 1");
+  ASSERT_TRUE((*store)->AssignFollowUp(fu, std::nullopt, now - 3 * 86'400'000).ok());
+  same("after a new due time");
+  ASSERT_TRUE((*store)->CloseFollowUp(fu, "admin", "called back", now).ok());
+  same("after closing");
+  const std::string story = first_id("SELECT story_id FROM hero_stories ORDER BY 1 LIMIT 1");
+  ASSERT_TRUE((*store)->ModerateStory(story, "published", "admin", now).ok());
+  same("after publishing a story");
+  // The counts the overview shows come from the tallies and equal the rows.
+  DashboardFilter all;
+  all.use_days = false;
+  Result<FollowUpPage> page = (*store)->ListFollowUps(all, "open", false, now, 0, 0);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->count_open, Int("SELECT COUNT(*) FROM follow_ups WHERE state = 'open'"));
+  EXPECT_EQ(page->count_closed, 1);
+  EXPECT_EQ(page->count_overdue, Int("SELECT COUNT(*) FROM follow_ups WHERE state = 'open' AND "
+                                     "due_at < " + std::to_string(now)));
+  Result<StoryPage> stories = (*store)->ListStories(all, "new", 0, 0);
+  ASSERT_TRUE(stories.ok());
+  EXPECT_EQ(stories->count_new, Int("SELECT COUNT(*) FROM hero_stories WHERE state = 'new'"));
+  EXPECT_EQ(stories->count_published, 1);
 }
 
 }  // namespace
