@@ -207,6 +207,7 @@ Result<SeedSummary> SeedStore(CentralStore& store, const SeedOptions& o,
     if (day != current_day) {
       for (auto& [dev, b] : pending) FEEDBACK_RETURN_IF_ERROR(flush(b));
       current_day = day;
+      if (progress) progress(n);
     }
     SiteSetup& site = sites[static_cast<size_t>(rng() % sites.size())];
     const bool is_call = !site.teams.empty() && unit(rng) < 0.35;
