@@ -279,19 +279,14 @@ CREATE INDEX rollup_driver_rows_dash ON rollup_driver_rows(day, site_id, team, c
 
 // Issue 7 (dashboard latency on years of data): the summary_* tables hold the
 // rollups without the rep at day, week (Monday) and month grain - what the
-// dashboard reads unless a query names a rep. record_scores and the rep-day
-// rollup_* tables become WITHOUT ROWID tables keyed by site and day first
-// (one B-tree per row instead of three), which replaces v2's rollup indexes.
+// dashboard reads unless a query names a rep. The rep-day rollup_* tables
+// become WITHOUT ROWID tables keyed by site and day first (one B-tree per row
+// instead of three), which replaces v2's rollup indexes. record_scores goes
+// (issue 6): it repeated every score answer already in records.public_json,
+// and writing it cost ingest as much as the records themselves.
 // Periods are day numbers: a week's Monday, a month's 1st.
 constexpr std::string_view kSchemaV3 = R"sql(
-CREATE TABLE record_scores_v3 (
-  record_id TEXT NOT NULL, question_id TEXT NOT NULL, question_type TEXT NOT NULL,
-  score INTEGER NOT NULL,
-  PRIMARY KEY (record_id, question_id)
-) WITHOUT ROWID;
-INSERT INTO record_scores_v3 SELECT record_id, question_id, question_type, score FROM record_scores;
 DROP TABLE record_scores;
-ALTER TABLE record_scores_v3 RENAME TO record_scores;
 
 CREATE TABLE rollup_responses_v3 (
   site_id TEXT NOT NULL, channel TEXT NOT NULL, staff_id TEXT NOT NULL, team TEXT NOT NULL,
@@ -980,10 +975,6 @@ Result<CommitOutcome> SqliteCentralStore::WriteBatchLocked(const PreparedBatch& 
                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                   "ON CONFLICT DO NOTHING"));
   FEEDBACK_ASSIGN_OR_RETURN(
-      CachedStatement ins_score,
-      Cached("INSERT INTO record_scores(record_id, question_id, question_type, score) "
-                  "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"));
-  FEEDBACK_ASSIGN_OR_RETURN(
       CachedStatement ins_hero,
       Cached("INSERT INTO hero_stories(story_id, record_id, site_id, team, channel, staff_id, "
                   "staff_name, story, state, submitted_at, created_at) "
@@ -1034,14 +1025,6 @@ Result<CommitOutcome> SqliteCentralStore::WriteBatchLocked(const PreparedBatch& 
     }
     ++out.ack.stored;
     delta.Add(r, b.site_id, team);
-    for (const ScoreContribution& s : r.scores) {
-      ins_score->Reset();
-      FEEDBACK_RETURN_IF_ERROR(ins_score->Bind(1, r.record_id)
-                                   .Bind(2, s.question_id)
-                                   .Bind(3, s.question_type)
-                                   .Bind(4, s.score)
-                                   .Run());
-    }
     if (r.hero) {
       ins_hero->Reset();
       FEEDBACK_RETURN_IF_ERROR(ins_hero->Bind(1, ids_.NextV7().ToString())

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "central_harness.h"
+#include "raw_scores.h"
 
 namespace feedback::central::testing {
 namespace {
@@ -165,12 +166,13 @@ class DashboardTest : public ::testing::Test {
     delete tmp_;
   }
 
-  // Raw score counts within the filter, from records + record_scores.
+  // Raw score counts within the filter, from the records' public JSON.
   static RawCounts Raw(const std::string& where) {
     CentralDb db(data_dir_);
     RawCounts rc;
     for (const auto& row :
-         db.Rows("SELECT s.question_type, s.score, COUNT(*) FROM record_scores s JOIN records r "
+         db.Rows(std::string("SELECT s.question_type, s.score, COUNT(*) FROM ") + kRawScores +
+                     " s JOIN records r "
                  "ON r.record_id = s.record_id WHERE " +
                      where + " GROUP BY 1, 2",
                  3)) {
@@ -306,7 +308,8 @@ TEST_F(DashboardTest, DriversMatchRawCorrelationsAndRecoverPlantedOrder) {
   CentralDb db(data_dir_);
   // Complete rows of the call survey: (greeting, effort).
   auto rows = db.Rows(
-      "SELECT g.score, e.score FROM record_scores g JOIN record_scores e ON e.record_id = "
+      std::string("SELECT g.score, e.score FROM ") + kRawScores + " g JOIN " + kRawScores +
+          " e ON e.record_id = "
       "g.record_id AND e.question_id = 'effort' JOIN records r ON r.record_id = g.record_id "
       "WHERE g.question_id = 'greeting' AND r.survey_id = 'call_log_seed'",
       2);
@@ -403,7 +406,7 @@ TEST_F(DashboardTest, AnyDateRangeEqualsRawRecords) {
     ASSERT_EQ(d.status, 200) << d.body;
     const int64_t complete_rows = db.Int(
         "SELECT COUNT(*) FROM records r WHERE r.survey_id = 'retail_kiosk_seed' AND " + days +
-        " AND (SELECT COUNT(*) FROM record_scores s WHERE s.record_id = r.record_id AND "
+        " AND (SELECT COUNT(*) FROM " + kRawScores + " s WHERE s.record_id = r.record_id AND "
         "s.question_id IN ('greeting', 'speed', 'cleanliness', 'availability', 'knowledge', "
         "'nps')) = 6");
     const json body = d.Json();

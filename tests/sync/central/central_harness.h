@@ -365,7 +365,7 @@ class CentralDb {
   // A fingerprint of every table that ingest writes.
   std::string Snapshot() {
     std::string s;
-    for (const char* t : {"records", "record_scores", "quarantine", "batches", "rollup_responses",
+    for (const char* t : {"records", "quarantine", "batches", "rollup_responses",
                           "rollup_scores", "rollup_choices", "rollup_driver_rows",
                           "rollup_driver_sums", "hero_stories", "follow_ups"}) {
       s += std::string(t) + "=" + std::to_string(Int(std::string("SELECT COUNT(*) FROM ") + t));

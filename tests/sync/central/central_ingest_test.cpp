@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "central_harness.h"
+#include "raw_scores.h"
 #include "core/clock.h"
 
 namespace feedback::central::testing {
@@ -47,7 +48,8 @@ TEST_F(CentralIngestTest, ARecordSentTwiceIsStoredOnce) {
   EXPECT_EQ(db.Int("SELECT COUNT(*) FROM records"), 3);
   EXPECT_EQ(db.Int("SELECT SUM(count) FROM rollup_responses"), 3);
   EXPECT_EQ(db.Int("SELECT SUM(count) FROM rollup_scores WHERE question_id = 'nps'"), 3);
-  EXPECT_EQ(db.Int("SELECT COUNT(*) FROM record_scores WHERE question_id = 'nps'"), 3);
+  EXPECT_EQ(db.Int(std::string("SELECT COUNT(*) FROM ") + kRawScores + " WHERE question_id = 'nps'"),
+            3);
 }
 
 TEST_F(CentralIngestTest, BadRecordsAreQuarantinedWithTheReason) {

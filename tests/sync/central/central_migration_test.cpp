@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "store/sqlite.h"
 #include "sync/central/dashboard_api.h"
+#include "raw_scores.h"
 #include "sync/central/sqlite_central_store.h"
 
 namespace feedback::central {
@@ -40,7 +41,7 @@ class CentralMigrationTest : public ::testing::Test {
     Result<Database> db = Database::Open(path_);
     EXPECT_TRUE(db.ok());
     Result<Statement> s = db->Prepare(
-        "SELECT " + key + ", s.question_type, s.score, COUNT(*) FROM record_scores s JOIN records "
+        "SELECT " + key + ", s.question_type, s.score, COUNT(*) FROM " + kRawScores + " s JOIN records "
         "r ON r.record_id = s.record_id WHERE r.day BETWEEN ? AND ? AND s.question_type IN "
         "('nps', 'csat', 'ces') GROUP BY 1, 2, 3");
     EXPECT_TRUE(s.ok());
@@ -124,7 +125,8 @@ TEST_F(CentralMigrationTest, V2StoreGainsSummariesThatEqualRawRecords) {
               Int("SELECT COUNT(*) FROM records r WHERE r.survey_id = 'retail_kiosk_seed' AND "
                   "r.day BETWEEN " +
                   std::to_string(from) + " AND " + std::to_string(to) +
-                  " AND (SELECT COUNT(*) FROM record_scores s WHERE s.record_id = r.record_id AND "
+                  " AND (SELECT COUNT(*) FROM " + std::string(kRawScores) +
+                  " s WHERE s.record_id = r.record_id AND "
                   "s.question_id IN ('greeting', 'speed', 'cleanliness', 'availability', "
                   "'knowledge', 'nps')) = 6"));
   }
