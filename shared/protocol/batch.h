@@ -7,11 +7,13 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/bytes.h"
 #include "core/clock.h"
+#include "model/record.h"
 
 namespace feedback::protocol {
 
@@ -33,6 +35,10 @@ struct BatchRecord {
   nlohmann::json pub = nlohmann::json::object();
   std::string epoch_id;
   Bytes sealed;  // nonce(12) | ciphertext | tag(16), see docs/protocol.md "Sealed fields"
+  // Set only by DecodeBatchForIngest, and then `pub` is left an empty map: the
+  // public part already read into a record - exactly RecordFromJson(pub), for
+  // a pub exactly RecordToJson(*parsed). EncodeBatch ignores it.
+  std::optional<FeedbackRecord> parsed;
 
   bool operator==(const BatchRecord&) const = default;
 };

@@ -4,16 +4,24 @@
 
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 
 #include "protocol/bounded_msgpack.h"
+#include "protocol/canonical_batch_reader.h"
+#include "protocol/batch_checks.h"
 #include "protocol/limits.h"
 #include "protocol/sha256.h"
 
 namespace feedback::protocol {
 namespace {
+
+using internal::CheckId;
+using internal::Index;
+using internal::Invalid;
+using internal::kZstdLevel;
 
 using nlohmann::json;
 
@@ -26,18 +34,8 @@ struct ZstdDCtxFree {
 using ZstdCCtxPtr = std::unique_ptr<ZSTD_CCtx, ZstdCCtxFree>;
 using ZstdDCtxPtr = std::unique_ptr<ZSTD_DCtx, ZstdDCtxFree>;
 
-// Compression level: 3 is zstd's default and costs little CPU on a kiosk.
-constexpr int kZstdLevel = 3;
 // 2^23 = 8 MiB: no frame may ask for a window larger than the payload bound.
 constexpr int kZstdWindowLogMax = 23;
-
-Status Invalid(std::string_view field, std::string_view problem) {
-  return Status::InvalidArgument("batch " + std::string(field) + ": " + std::string(problem));
-}
-
-std::string Index(std::string_view array, size_t i) {
-  return std::string(array) + "[" + std::to_string(i) + "]";
-}
 
 // The object must have exactly these keys.
 Status ExactKeys(const json& obj, std::string_view field, std::initializer_list<const char*> keys) {
@@ -68,19 +66,6 @@ Result<int64_t> ReadInt(const json& v, std::string_view field, int64_t min) {
   }
   if (out < min) return Invalid(field, "must be at least " + std::to_string(min));
   return out;
-}
-
-Status CheckId(const std::string& id, std::string_view field) {
-  if (id.empty()) return Invalid(field, "is empty");
-  if (id.size() > kMaxIdBytes) {
-    return Invalid(field, "is longer than " + std::to_string(kMaxIdBytes) + " bytes");
-  }
-  for (char c : id) {
-    if (static_cast<unsigned char>(c) < 0x21 || c == 0x7f) {
-      return Invalid(field, "contains a control character or space");
-    }
-  }
-  return Status::Ok();
 }
 
 Result<std::string> ReadId(const json& v, std::string_view field) {
@@ -360,7 +345,12 @@ Result<Bytes> EncodeBatch(const Batch& batch, const Ed25519PrivateKey& device_ke
   return out;
 }
 
-Result<DecodedBatch> DecodeBatch(ByteView envelope) {
+namespace {
+
+// DecodeBatch, and with read_canonical DecodeBatchForIngest: the canonical
+// reader's batch when it accepts the object, else the general decoder's
+// result (which is also every error).
+Result<DecodedBatch> DecodeEnvelope(ByteView envelope, bool read_canonical) {
   constexpr size_t kMinSize = kBatchHeaderSize + kBatchSignatureSize;
   if (envelope.size() < kMinSize) {
     return Invalid("envelope", "is " + std::to_string(envelope.size()) +
@@ -391,15 +381,31 @@ Result<DecodedBatch> DecodeBatch(ByteView envelope) {
   }
   const ByteView payload = envelope.subspan(kBatchHeaderSize, payload_len);
   FEEDBACK_ASSIGN_OR_RETURN(Bytes packed, Decompress(payload));
-  Result<json> obj = ParseBoundedMsgpack(packed, kMaxMsgpackDepth, kMaxMsgpackValues);
-  if (!obj.ok()) return obj.status().WithContext("batch payload");
   DecodedBatch out;
-  FEEDBACK_ASSIGN_OR_RETURN(out.batch, FromMsgpackObject(*obj));
+  std::optional<Batch> canonical;
+  if (read_canonical) canonical = ReadCanonicalBatch(packed, kMaxMsgpackValues);
+  if (canonical) {
+    out.batch = std::move(*canonical);
+  } else {
+    Result<json> obj = ParseBoundedMsgpack(packed, kMaxMsgpackDepth, kMaxMsgpackValues);
+    if (!obj.ok()) return obj.status().WithContext("batch payload");
+    FEEDBACK_ASSIGN_OR_RETURN(out.batch, FromMsgpackObject(*obj));
+  }
   out.signed_message = SignedMessage(envelope.first(kBatchHeaderSize + payload_len));
   const ByteView sig = envelope.last(kBatchSignatureSize);
   out.signature.assign(sig.begin(), sig.end());
   out.digest = Sha256(envelope);
   return out;
+}
+
+}  // namespace
+
+Result<DecodedBatch> DecodeBatch(ByteView envelope) {
+  return DecodeEnvelope(envelope, /*read_canonical=*/false);
+}
+
+Result<DecodedBatch> DecodeBatchForIngest(ByteView envelope) {
+  return DecodeEnvelope(envelope, /*read_canonical=*/true);
 }
 
 Status VerifyBatch(const DecodedBatch& decoded, const Ed25519PublicKey& device_key) {

@@ -45,6 +45,15 @@ Result<Bytes> EncodeBatch(const Batch& batch, const Ed25519PrivateKey& device_ke
 // Parses and bounds-checks an envelope; does NOT verify the signature.
 Result<DecodedBatch> DecodeBatch(ByteView envelope);
 
+// DecodeBatch for the central store's ingest: the same checks, errors and
+// batch, except that when every record's public part has the form a device
+// sends (RecordToJson(PublicPart(r)) without received_at: no unknown or
+// duplicate keys, no nil, no empty staff_id/choices, ...), each is read
+// straight into BatchRecord::parsed without building JSON (`pub` stays an
+// empty map). Otherwise (a batch with any other public part, or an error) it
+// is DecodeBatch, `pub` filled and `parsed` empty.
+Result<DecodedBatch> DecodeBatchForIngest(ByteView envelope);
+
 // OK when decoded.signature is the device key's signature of decoded.signed_message.
 Status VerifyBatch(const DecodedBatch& decoded, const Ed25519PublicKey& device_key);
 // Same with the raw 32-byte public key (InvalidArgument if it is malformed).

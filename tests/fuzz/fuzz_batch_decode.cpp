@@ -5,7 +5,8 @@
 // so mutations reach the MessagePack parser and the field checks, not only the
 // envelope and zstd. Whatever decodes must satisfy the documented bounds,
 // verify without crashing, and survive a re-encode/decode round trip
-// unchanged. Must never crash, hang, leak or allocate without bound.
+// unchanged; DecodeBatchForIngest must answer exactly as DecodeBatch. Must
+// never crash, hang, leak or allocate without bound.
 #include <zstd.h>
 
 #include <cstddef>
@@ -13,6 +14,7 @@
 #include <cstdlib>
 
 #include "crypto/ed25519_private_key.h"
+#include "model/record.h"
 #include "protocol/batch_codec.h"
 #include "protocol/limits.h"
 
@@ -47,9 +49,40 @@ feedback::Bytes WrapMsgpack(const uint8_t* data, size_t size) {
   return out;
 }
 
+// DecodeBatchForIngest must answer exactly as DecodeBatch: the same error, or
+// the same batch with every record it read into `parsed` equal to its JSON
+// public part both ways (RecordFromJson(pub) and RecordToJson(parsed)).
+void CheckIngestDecoderAgrees(feedback::ByteView envelope,
+                              const feedback::Result<feedback::protocol::DecodedBatch>& general) {
+  using namespace feedback::protocol;
+  feedback::Result<DecodedBatch> ingest = DecodeBatchForIngest(envelope);
+  Check(ingest.ok() == general.ok());
+  if (!general.ok()) {
+    Check(ingest.status().code() == general.status().code());
+    Check(ingest.status().message() == general.status().message());
+    return;
+  }
+  Batch normalized = ingest->batch;
+  Check(normalized.records.size() == general->batch.records.size());
+  for (size_t i = 0; i < normalized.records.size(); ++i) {
+    BatchRecord& r = normalized.records[i];
+    if (!r.parsed) continue;
+    const nlohmann::json& pub = general->batch.records[i].pub;
+    Check(r.pub == nlohmann::json::object());
+    feedback::Result<feedback::FeedbackRecord> from_json = feedback::RecordFromJson(pub);
+    Check(from_json.ok() && *from_json == *r.parsed);
+    r.pub = feedback::RecordToJson(*r.parsed);
+    r.parsed.reset();
+  }
+  Check(normalized == general->batch);
+  Check(ingest->signed_message == general->signed_message && ingest->digest == general->digest &&
+        ingest->signature == general->signature);
+}
+
 void DecodeAndCheck(feedback::ByteView envelope) {
   using namespace feedback::protocol;
   feedback::Result<DecodedBatch> decoded = DecodeBatch(envelope);
+  CheckIngestDecoderAgrees(envelope, decoded);
   if (!decoded.ok()) {
     Check(!decoded.status().message().empty());
     return;
