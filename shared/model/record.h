@@ -93,6 +93,15 @@ Status MergeSensitive(std::string_view json, FeedbackRecord& record);
 // contact removed) - what may rest in plaintext.
 FeedbackRecord PublicPart(const FeedbackRecord& record);
 
+// PublicPart(record) == record, without the copy: no hero, no contact, no
+// text, and every answer has a number or choices.
+bool IsPublicPart(const FeedbackRecord& record);
+
+// RecordToJson(PublicPart(record)).dump() with invalid UTF-8 replaced by
+// U+FFFD (nlohmann's error_handler_t::replace): the same text, written without
+// building a JSON tree, for the central store's ingest of every record.
+std::string PublicRecordJson(const FeedbackRecord& record);
+
 // Full JSON form (all fields) and back. FromJson validates types and names the
 // offending field in its error.
 nlohmann::json RecordToJson(const FeedbackRecord& record);

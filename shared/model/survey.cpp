@@ -1071,9 +1071,11 @@ void DropHiddenAnswers(const SurveyDefinition& def, FeedbackRecord& record) {
 }
 
 Status ValidateAnswer(const Question& q, const Answer& a) {
-  const std::string prefix = "question " + Quote(q.id) + ": ";
-  const std::string type(QuestionTypeName(q.type));
-  auto fail = [&](const std::string& problem) { return Status::InvalidArgument(prefix + problem); };
+  // Message parts are built only on failure: ingest validates every answer.
+  auto type = [&] { return std::string(QuestionTypeName(q.type)); };
+  auto fail = [&](const std::string& problem) {
+    return Status::InvalidArgument("question " + Quote(q.id) + ": " + problem);
+  };
   if (a.question_id != q.id) return fail("the answer is for " + Quote(a.question_id));
 
   switch (q.type) {
@@ -1081,20 +1083,22 @@ Status ValidateAnswer(const Question& q, const Answer& a) {
     case QuestionType::kCsat:
     case QuestionType::kCes:
     case QuestionType::kRating: {
-      if (!a.number) return fail("a " + type + " answer needs a number");
+      if (!a.number) return fail("a " + type() + " answer needs a number");
       if (!a.choices.empty() || !a.text.empty()) {
-        return fail("a " + type + " answer carries only a number");
+        return fail("a " + type() + " answer carries only a number");
       }
       ScaleRange scale = q.Scale();
       if (*a.number < scale.min || *a.number > scale.max) {
-        return fail(std::to_string(*a.number) + " is out of range for a " + type + " question (" +
+        return fail(std::to_string(*a.number) + " is out of range for a " + type() + " question (" +
                     DescribeScale(q.type) + ")");
       }
       return Status::Ok();
     }
     case QuestionType::kChoice:
     case QuestionType::kMulti: {
-      if (a.number || !a.text.empty()) return fail("a " + type + " answer carries only option ids");
+      if (a.number || !a.text.empty()) {
+        return fail("a " + type() + " answer carries only option ids");
+      }
       if (q.type == QuestionType::kChoice && a.choices.size() != 1) {
         return fail("a choice answer picks exactly one option, got " +
                     std::to_string(a.choices.size()));
@@ -1124,17 +1128,20 @@ Status ValidateAnswer(const Question& q, const Answer& a) {
     }
     case QuestionType::kHero:
     case QuestionType::kContact:
-      return fail("a " + type + " question is answered in the record's " + type +
+      return fail("a " + type() + " question is answered in the record's " + type() +
                   " field, not in answers");
   }
   return fail("unknown question type");
 }
 
 Status ValidateRecord(const SurveyDefinition& def, const FeedbackRecord& record) {
-  const std::string prefix = "record " + Printable(record.id) + ": ";
-  auto fail = [&](const std::string& problem) { return Status::InvalidArgument(prefix + problem); };
+  // Built only on failure: ingest validates every record.
+  auto prefix = [&] { return "record " + Printable(record.id) + ": "; };
+  auto fail = [&](const std::string& problem) {
+    return Status::InvalidArgument(prefix() + problem);
+  };
   auto fail_question = [&](const Question& q, const std::string& problem) {
-    return Status::InvalidArgument(prefix + "question " + Quote(q.id) + ": " + problem);
+    return Status::InvalidArgument(prefix() + "question " + Quote(q.id) + ": " + problem);
   };
 
   if (record.survey_id != def.id) {
@@ -1142,9 +1149,10 @@ Status ValidateRecord(const SurveyDefinition& def, const FeedbackRecord& record)
                 Quote(def.id));
   }
   if (record.survey_version != def.version) {
-    return Status::VersionMismatch(
-        prefix + "captured with version " + std::to_string(record.survey_version) + " of survey " +
-        Quote(def.id) + ", but this definition is version " + std::to_string(def.version));
+    return Status::VersionMismatch(prefix() + "captured with version " +
+                                   std::to_string(record.survey_version) + " of survey " +
+                                   Quote(def.id) + ", but this definition is version " +
+                                   std::to_string(def.version));
   }
   if (record.channel != def.channel) {
     return fail("channel \"" + std::string(ChannelName(record.channel)) +
@@ -1156,16 +1164,21 @@ Status ValidateRecord(const SurveyDefinition& def, const FeedbackRecord& record)
                 Join(def.locales) + ")");
   }
 
-  std::set<std::string_view> seen;
-  for (const Answer& a : record.answers) {
+  for (auto it = record.answers.begin(); it != record.answers.end(); ++it) {
+    const Answer& a = *it;
     const Question* q = def.Find(a.question_id);
     if (q == nullptr) {
       return fail("question " + Quote(a.question_id) + ": not in survey " + Quote(def.id) +
                   " version " + std::to_string(def.version));
     }
-    if (!seen.insert(a.question_id).second) return fail_question(*q, "answered more than once");
+    // Every earlier answer is for a distinct known question, so this scan is
+    // at most kMaxQuestions long.
+    if (std::any_of(record.answers.begin(), it,
+                    [&](const Answer& earlier) { return earlier.question_id == a.question_id; })) {
+      return fail_question(*q, "answered more than once");
+    }
     if (Status s = ValidateAnswer(*q, a); !s.ok())
-      return Status::InvalidArgument(prefix + s.message());
+      return Status::InvalidArgument(prefix() + s.message());
     if (!IsVisible(*q, record.answers)) {
       return fail_question(
           *q, "answered, but the question was hidden (" + DescribeCondition(*q->show_if) + ")");
