@@ -27,23 +27,47 @@
 
 namespace feedback::central {
 
+// Where one batch's ingest time went (steady clock, milliseconds); a phase
+// that did not run stays 0. HandleBatch also appends them to its log note.
+struct IngestTimings {
+  double decode_ms = 0;   // DecodeBatchForIngest: envelope, zstd, MessagePack
+  double prepare_ms = 0;  // open, validate and prepare every record
+  double commit_ms = 0;   // CentralStore::CommitBatch
+};
+
 class Ingestor {
  public:
   Ingestor(EpochOpener& opener, const Clock& clock) : opener_(opener), clock_(clock) {}
 
-  // The answer to one batch body. Never throws.
-  ApiResponse HandleBatch(CentralStore& store, ByteView body);
+  // The answer to one batch body. Never throws. `timings` (optional) receives
+  // the time spent per phase, for benchmarks.
+  ApiResponse HandleBatch(CentralStore& store, ByteView body, IngestTimings* timings = nullptr);
+
+  // Step 4 of HandleBatch, exposed for benchmarks and tests: opens and validates every
+  // record of a decoded, authenticated batch (moving its parsed records out)
+  // into out.records / out.quarantine. PermissionDenied when a record names
+  // another device or site (the batch is refused); any other error is the
+  // store's (503).
+  Status PrepareRecords(CentralStore& store, protocol::Batch& batch, TimeMs now,
+                        PreparedBatch& out);
 
  private:
   // The published definition of (survey_id, version), cached (published
   // versions never change). NotFound when it was never published.
   Result<std::shared_ptr<const SurveyDefinition>> Survey(CentralStore& store,
                                                          const std::string& survey_id, int version);
-  // Opens and validates record i; fills exactly one of `prepared` / `quarantined`.
-  // A non-OK Status refuses the whole batch (another device's or site's record:
-  // PermissionDenied; the store failed: anything else).
-  Status PrepareRecord(CentralStore& store, const protocol::Batch& batch, size_t i, TimeMs now,
-                       PreparedBatch& out);
+  // The survey version the previous record of a batch followed.
+  struct SurveyMemo {
+    std::string survey_id;
+    int version = 0;
+    std::shared_ptr<const SurveyDefinition> definition;  // null: none yet
+  };
+  // Opens and validates record i (moving its parsed record out of `batch`);
+  // adds it to exactly one of out.records / out.quarantine.
+  // A non-OK Status refuses the whole batch (another device's or site's
+  // record: PermissionDenied; the store failed: anything else).
+  Status PrepareRecord(CentralStore& store, protocol::Batch& batch, size_t i, TimeMs now,
+                       SurveyMemo& survey, PreparedBatch& out);
 
   EpochOpener& opener_;
   const Clock& clock_;
