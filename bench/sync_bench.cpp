@@ -11,11 +11,17 @@
 //   3. bytes on the wire per typical kiosk record (batch envelope: zstd
 //      MessagePack, sealed fields, epoch keys, signature; target <= 200 B), and
 //      the HTTP headers on top;
-//   4. with --rss-records N (slow, e.g. 1000000): the central process's
+//   4. CPU time per batch of each side during the drain: the device (this
+//      process: SyncEngine and its pre-builder) and the central process, so
+//      a run shows which side limits the throughput;
+//   5. with --device-only 1 (instead of 1-4): the device side alone - the same
+//      records drained over a null transport that answers 200 at once without
+//      reading the batch - i.e. the most the device side can deliver here;
+//   6. with --rss-records N (slow, e.g. 1000000): the central process's
 //      resident memory (VmRSS sampled every 100 ms, and VmHWM) while it ingests
 //      N records sent as signed 1000-record batches.
 //
-//   build/bench/sync_bench [--records 20000] [--rss-records 1000000]
+//   build/bench/sync_bench [--records 20000] [--rss-records 1000000] [--device-only 1]
 //                          [--central build/sync/central/feedback-central] [--assets assets]
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -25,6 +31,7 @@
 #include <spawn.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -119,6 +126,29 @@ int64_t ProcStatusKb(pid_t pid, const std::string& field) {
   return -1;
 }
 
+// CPU seconds (user + system) this process has used, all threads.
+double SelfCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// CPU seconds (user + system) another process has used (/proc/PID/stat).
+double ProcessCpuSeconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t close = stat.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14 || i == 15) ticks += std::atof(field.c_str());  // utime, stime
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 FeedbackRecord TypicalKioskRecord(UuidGenerator& ids, std::mt19937& rng, const DeviceConfig& c) {
   // NPS + 5 driver ratings + a short comment: the kiosk's everyday record.
   FeedbackRecord r;
@@ -163,6 +193,21 @@ class CountingTransport final : public Transport {
 
  private:
   Transport& inner_;
+};
+
+// A central store that takes every batch at once without reading it: answers
+// 200 for the next seq (the engine sends 1, 2, 3, ... to a fresh device).
+class NullCentralTransport final : public Transport {
+ public:
+  Result<HttpResponse> Send(const HttpRequest&) override {
+    return HttpResponse{
+        200,
+        "{\"seq\":" + std::to_string(++seq_) + ",\"stored\":0,\"duplicates\":0,\"quarantined\":0}",
+        std::nullopt};
+  }
+
+ private:
+  int64_t seq_ = 0;
 };
 
 struct Central {
@@ -232,20 +277,48 @@ DeviceConfig EnrollDevice(Central& central, const std::string& device_dir) {
   return *config;
 }
 
+void CaptureTypicalRecords(const DeviceConfig& config, int records) {
+  // Setup only: capture with synchronous=OFF so that filling the outbox is quick.
+  Result<DeviceCapture> capture = DeviceCapture::Open(config);
+  if (!capture.ok()) Die(capture.status().ToString());
+  (void)capture->store().database().Exec("PRAGMA synchronous=OFF");
+  UuidGenerator ids;
+  std::mt19937 rng(1);
+  for (int i = 0; i < records; ++i) {
+    if (Status s = capture->store().Capture(TypicalKioskRecord(ids, rng, config)); !s.ok())
+      Die(s.ToString());
+  }
+}
+
+// The device side alone: the same drain over NullCentralTransport.
+void DeviceOnly(Central& central, const std::string& work, int records) {
+  const DeviceConfig config = EnrollDevice(central, work + "/device-only");
+  CaptureTypicalRecords(config, records);
+  Result<CaptureStore> store = CaptureStore::Open(config.capture_db, nullptr);
+  Result<Ed25519PrivateKey> key = Ed25519PrivateKey::LoadPem(config.device_key_file);
+  if (!store.ok() || !key.ok()) Die("device setup failed");
+  NullCentralTransport null_central;
+  StopSignal stop;
+  SyncEngine engine(config, *store, *key, null_central, SystemClock::Instance(), stop,
+                    SyncOptions{});
+  if (!engine.Init().ok()) Die("engine init failed");
+  const double cpu0 = SelfCpuSeconds();
+  const auto t0 = Clock::now();
+  Result<PushResult> drained = engine.DrainOnce();
+  const double secs = Seconds(Clock::now() - t0).count();
+  const double cpu = SelfCpuSeconds() - cpu0;
+  if (!drained.ok() || drained->outcome != PushOutcome::kNothingToSend ||
+      engine.counters().records_delivered != records) {
+    Die("device-only drain did not complete");
+  }
+  const double batches = static_cast<double>(engine.counters().batches_delivered);
+  std::printf("device only (null central)   %.0f records/s (%.2f s), device CPU %.1f ms/batch\n",
+              records / secs, secs, cpu * 1000 / batches);
+}
+
 void Throughput(Central& central, const std::string& work, int records) {
   const DeviceConfig config = EnrollDevice(central, work + "/device");
-  {
-    // Setup only: capture with synchronous=OFF so that filling the outbox is quick.
-    Result<DeviceCapture> capture = DeviceCapture::Open(config);
-    if (!capture.ok()) Die(capture.status().ToString());
-    (void)capture->store().database().Exec("PRAGMA synchronous=OFF");
-    UuidGenerator ids;
-    std::mt19937 rng(1);
-    for (int i = 0; i < records; ++i) {
-      if (Status s = capture->store().Capture(TypicalKioskRecord(ids, rng, config)); !s.ok())
-        Die(s.ToString());
-    }
-  }
+  CaptureTypicalRecords(config, records);
   Result<CaptureStore> store = CaptureStore::Open(config.capture_db, nullptr);
   Result<Ed25519PrivateKey> key = Ed25519PrivateKey::LoadPem(config.device_key_file);
   CurlTransportOptions o;
@@ -257,9 +330,12 @@ void Throughput(Central& central, const std::string& work, int records) {
   SyncEngine engine(config, *store, *key, counting, SystemClock::Instance(), stop, SyncOptions{});
   if (!engine.Init().ok()) Die("engine init failed");
 
+  const double device_cpu0 = SelfCpuSeconds(), central_cpu0 = ProcessCpuSeconds(central.pid);
   const auto t0 = Clock::now();
   Result<PushResult> drained = engine.DrainOnce();
   const double e2e_s = Seconds(Clock::now() - t0).count();
+  const double device_cpu = SelfCpuSeconds() - device_cpu0;
+  const double central_cpu = ProcessCpuSeconds(central.pid) - central_cpu0;
   if (!drained.ok() || drained->outcome != PushOutcome::kNothingToSend) {
     Die("sync did not complete: " + (drained.ok() ? drained->error : drained.status().ToString()));
   }
@@ -345,6 +421,9 @@ void Throughput(Central& central, const std::string& work, int records) {
   std::printf("end to end (device->central) %.0f records/s (%.2f s)\n", e2e_rate, e2e_s);
   std::printf("bare SQLite bulk insert      %.0f records/s (%.3f s)\n", bare_rate, bare_s);
   std::printf("ratio                        %.2f (target >= 0.3)\n", e2e_rate / bare_rate);
+  const double batches = static_cast<double>(engine.counters().batches_delivered);
+  std::printf("CPU per batch during drain   device %.1f ms, central %.1f ms (wall %.1f ms)\n",
+              device_cpu * 1000 / batches, central_cpu * 1000 / batches, e2e_s * 1000 / batches);
   std::printf("wire: batch envelope         %.1f B/record (target <= 200)\n",
               static_cast<double>(counting.body_bytes) / records);
   std::printf(
@@ -429,7 +508,7 @@ int main(int argc, char** argv) {
   using namespace feedback::sync;
   int records = 20'000;
   int64_t rss_records = 0;
-  bool keep = false;
+  bool keep = false, device_only = false;
   std::string central_bin =
       (std::filesystem::canonical("/proc/self/exe").parent_path().parent_path() /
        "sync/central/feedback-central")
@@ -446,6 +525,8 @@ int main(int argc, char** argv) {
       central_bin = argv[i + 1];
     else if (flag == "--assets")
       assets = argv[i + 1];
+    else if (flag == "--device-only")
+      device_only = std::string(argv[i + 1]) == "1";
     else if (flag == "--keep")
       keep = std::string(argv[i + 1]) == "1";
     else
@@ -462,7 +543,8 @@ int main(int argc, char** argv) {
   central.Cli({"survey", "publish", assets + "/surveys/retail_kiosk.json", "--all", "--data-dir",
                central.dir});
   central.Start();
-  if (records > 0) Throughput(central, work, records);
+  if (records > 0 && !device_only) Throughput(central, work, records);
+  if (records > 0 && device_only) DeviceOnly(central, work, records);
   if (rss_records > 0) ResidentMemory(central, work, rss_records);
   central.Stop();
   if (keep) {

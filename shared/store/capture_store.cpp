@@ -1,5 +1,7 @@
 #include "store/capture_store.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace feedback {
@@ -58,7 +60,41 @@ CREATE TABLE hero_stories(
   published_at INTEGER NOT NULL
 );
 )sql"},
+    {3, "the sync daemon's journal of batches sent but not yet acknowledged",
+     R"sql(
+-- Each batch the sync daemon built and signed, byte for byte, from before it
+-- is first sent until the central store acknowledged it (docs/sync.md "Crash
+-- safety"); its records are those with outbox_state 1 and this batch_seq.
+-- Replaces the single in-flight batch formerly kept in settings 'sync.outbox'
+-- (the daemon moves one found there into this table).
+CREATE TABLE outbox_batches(
+  seq      INTEGER PRIMARY KEY,
+  records  INTEGER NOT NULL,
+  envelope BLOB NOT NULL
+);
+)sql"},
+    {4, "journalled batches name their records by rowid range instead of rewriting their rows",
+     R"sql(
+-- A batch the sync daemon journals from now on leaves its records' rows as
+-- they are (outbox_state 0) until it is acknowledged: its records are the
+-- pending ones with a rowid in [first_rowid, last_rowid] (docs/sync.md "Crash
+-- safety"). NULL in a row an older daemon wrote: its records are those with
+-- outbox_state 1 and this batch_seq.
+ALTER TABLE outbox_batches ADD COLUMN first_rowid INTEGER;
+ALTER TABLE outbox_batches ADD COLUMN last_rowid INTEGER;
+)sql"},
 };
+
+// The pending records that no journalled batch holds: those after the newest
+// batch's range (each batch takes the oldest such records, so the ranges
+// follow each other in capture order). "batch_seq IS NULL" holds for every
+// pending row; with it, the records_outbox index (outbox_state, batch_seq,
+// rowid) serves the rowid range and the capture order directly. The reads
+// name the index (INDEXED BY): with statistics (ANALYZE) SQLite may prefer a
+// rowid range scan of the table, which would walk the acknowledged history.
+constexpr std::string_view kUnjournalledPending =
+    "outbox_state = 0 AND batch_seq IS NULL AND rowid > "
+    "(SELECT coalesce(max(last_rowid), 0) FROM outbox_batches)";
 
 constexpr std::string_view kSelectStored =
     "SELECT r.public_json, coalesce(r.epoch_id, ''), e.sealed_key, r.sealed, r.outbox_state, "
@@ -181,7 +217,10 @@ Result<std::vector<StoredRecord>> CaptureStore::Query(std::string_view where, in
 }
 
 Result<std::vector<StoredRecord>> CaptureStore::Pending(int limit) {
-  return Query("WHERE r.outbox_state = 0 ORDER BY r.id LIMIT ?", limit, "");
+  return Query(
+      "WHERE r.outbox_state = 0 AND r.batch_seq IS NULL AND r.rowid > "
+      "(SELECT coalesce(max(last_rowid), 0) FROM outbox_batches) ORDER BY r.id LIMIT ?",
+      limit, "");
 }
 
 Result<StoredRecord> CaptureStore::Get(const std::string& record_id) {
@@ -190,46 +229,248 @@ Result<StoredRecord> CaptureStore::Get(const std::string& record_id) {
   return std::move(rows.front());
 }
 
+Status CaptureStore::ReadPendingForSync(int limit, std::vector<OutboxRecord>* out) {
+  // Within outbox_state 0 and batch_seq NULL the records_outbox index is in
+  // rowid (= capture) order, so SQLite seeks past the journalled ranges, reads
+  // exactly `limit` rows and sorts nothing.
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement * q,
+      Cached(read_pending_,
+             "SELECT rowid, id, public_json, coalesce(epoch_id, ''), sealed FROM records "
+             "INDEXED BY records_outbox WHERE " +
+                 std::string(kUnjournalledPending) + " ORDER BY rowid LIMIT ?"));
+  q->Bind(1, limit);
+  size_t n = 0;
+  Status status;
+  while (true) {
+    Result<bool> row = q->Step();
+    if (!row.ok()) {
+      status = row.status();
+      break;
+    }
+    if (!*row) break;
+    if (n == out->size()) out->emplace_back();
+    OutboxRecord& r = (*out)[n++];
+    r.rowid = q->ColumnInt(0);
+    r.id = q->ColumnText(1);
+    r.public_json = q->ColumnText(2);
+    r.epoch_id = q->ColumnText(3);
+    r.sealed_fields = q->ColumnBlob(4);
+  }
+  q->Reset();
+  out->resize(n);
+  return status;
+}
+
+Result<int64_t> CaptureStore::PendingCount() {
+  // Counted on the records_outbox index alone (a covering index scan of the
+  // pending entries after the journalled ranges), never the whole table.
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement * q, Cached(count_pending_,
+                            "SELECT count(*) FROM records INDEXED BY records_outbox WHERE " +
+                                std::string(kUnjournalledPending)));
+  Result<bool> row = q->Step();
+  const int64_t count = row.ok() && *row ? q->ColumnInt(0) : 0;
+  q->Reset();
+  if (!row.ok()) return row.status();
+  return count;
+}
+
+Result<Bytes> CaptureStore::SealedEpochKey(const std::string& epoch_id) {
+  FEEDBACK_ASSIGN_OR_RETURN(Statement * q,
+                            Cached(epoch_key_, "SELECT sealed_key FROM epochs WHERE epoch_id = ?"));
+  Result<bool> row = q->Bind(1, epoch_id).Step();
+  Bytes key = row.ok() && *row ? q->ColumnBlob(0) : Bytes();
+  q->Reset();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("epoch " + epoch_id + " is not in " + db_.path());
+  return key;
+}
+
 Status CaptureStore::AssignToBatch(int64_t batch_seq, const std::vector<std::string>& record_ids) {
   Transaction txn(db_);
   FEEDBACK_RETURN_IF_ERROR(txn.Begin());
-  FEEDBACK_ASSIGN_OR_RETURN(
-      Statement update,
-      db_.Prepare("UPDATE records SET outbox_state = 1, batch_seq = ? WHERE id = ? AND outbox_state = 0"));
-  for (const std::string& id : record_ids) {
-    FEEDBACK_RETURN_IF_ERROR(update.Bind(1, batch_seq).Bind(2, id).Run());
-    if (db_.Changes() != 1) {
-      return Status::Conflict("record " + id + " is not pending, so it cannot join batch " +
-                              std::to_string(batch_seq));
-    }
-    update.Reset();
-  }
+  FEEDBACK_RETURN_IF_ERROR(AssignToBatchInTransaction(batch_seq, record_ids));
   return txn.Commit();
 }
 
 Status CaptureStore::Acknowledge(int64_t batch_seq) {
-  FEEDBACK_ASSIGN_OR_RETURN(
-      Statement update,
-      db_.Prepare("UPDATE records SET outbox_state = 2, acked_at = ? WHERE outbox_state = 1 AND batch_seq = ?"));
-  return update.Bind(1, clock_->NowMs()).Bind(2, batch_seq).Run();
+  Transaction txn(db_);
+  FEEDBACK_RETURN_IF_ERROR(txn.Begin());
+  FEEDBACK_RETURN_IF_ERROR(AcknowledgeInTransaction(batch_seq));
+  return txn.Commit();
 }
 
 Status CaptureStore::ReleaseBatch(int64_t batch_seq) {
+  return ReleaseBatchInTransaction(batch_seq);
+}
+
+Status CaptureStore::AssignToBatchInTransaction(int64_t batch_seq,
+                                                const std::vector<std::string>& record_ids) {
   FEEDBACK_ASSIGN_OR_RETURN(
-      Statement update,
-      db_.Prepare("UPDATE records SET outbox_state = 0, batch_seq = NULL WHERE outbox_state = 1 AND batch_seq = ?"));
-  return update.Bind(1, batch_seq).Run();
+      Statement * update,
+      Cached(
+          assign_,
+          "UPDATE records SET outbox_state = 1, batch_seq = ? WHERE id = ? AND outbox_state = 0"));
+  for (const std::string& id : record_ids) {
+    Status s = update->Bind(1, batch_seq).Bind(2, id).Run();
+    update->Reset();
+    FEEDBACK_RETURN_IF_ERROR(s);
+    if (db_.Changes() != 1) {
+      return Status::Conflict("record " + id + " is not pending, so it cannot join batch " +
+                              std::to_string(batch_seq));
+    }
+  }
+  return Status::Ok();
+}
+
+Status CaptureStore::AcknowledgeInTransaction(int64_t batch_seq) {
+  const TimeMs now = clock_->NowMs();
+  // A batch an older feedback-sync journalled: its rows say so.
+  FEEDBACK_ASSIGN_OR_RETURN(Statement * legacy,
+                            Cached(acknowledge_,
+                                   "UPDATE records SET outbox_state = 2, acked_at = ? "
+                                   "WHERE outbox_state = 1 AND batch_seq = ?"));
+  Status s = legacy->Bind(1, now).Bind(2, batch_seq).Run();
+  legacy->Reset();
+  FEEDBACK_RETURN_IF_ERROR(s);
+  // A batch with a rowid range (NULL bounds for an older one match nothing):
+  // each record's row is written once, here, and keeps its batch's seq.
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement * ranged,
+      Cached(acknowledge_range_,
+             "UPDATE records SET outbox_state = 2, batch_seq = ?1, acked_at = ?2 "
+             "WHERE outbox_state = 0 AND batch_seq IS NULL AND rowid BETWEEN "
+             "(SELECT first_rowid FROM outbox_batches WHERE seq = ?1) AND "
+             "(SELECT last_rowid FROM outbox_batches WHERE seq = ?1)"));
+  s = ranged->Bind(1, batch_seq).Bind(2, now).Run();
+  ranged->Reset();
+  return s;
+}
+
+Status CaptureStore::ReleaseBatchInTransaction(int64_t batch_seq) {
+  FEEDBACK_ASSIGN_OR_RETURN(Statement * update,
+                            Cached(release_,
+                                   "UPDATE records SET outbox_state = 0, batch_seq = NULL "
+                                   "WHERE outbox_state = 1 AND batch_seq = ?"));
+  Status s = update->Bind(1, batch_seq).Run();
+  update->Reset();
+  return s;
 }
 
 Result<OutboxCounts> CaptureStore::Counts() {
+  // Per state from the records_outbox index (no table rows read), then the
+  // oldest pending record's time from the pending rows only. The records of a
+  // journalled batch with a rowid range are pending rows but count as in
+  // batch; the journal's record counts come from the same statement, so from
+  // the same snapshot (acknowledging a batch and dropping its journal row is
+  // one transaction).
   FEEDBACK_ASSIGN_OR_RETURN(
       Statement q,
-      db_.Prepare("SELECT sum(outbox_state = 0), sum(outbox_state = 1), sum(outbox_state = 2), "
-                  "min(CASE WHEN outbox_state = 0 THEN submitted_at END) FROM records"));
-  FEEDBACK_RETURN_IF_ERROR(q.Step().status());
-  OutboxCounts counts{q.ColumnInt(0), q.ColumnInt(1), q.ColumnInt(2), std::nullopt};
-  if (!q.ColumnIsNull(3)) counts.oldest_pending_submitted_at = q.ColumnInt(3);
+      db_.Prepare("SELECT outbox_state, count(*), (SELECT coalesce(sum(records), 0) FROM "
+                  "outbox_batches WHERE last_rowid IS NOT NULL) FROM records GROUP BY outbox_state"));
+  OutboxCounts counts;
+  int64_t in_ranged_batches = 0;
+  while (true) {
+    FEEDBACK_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    in_ranged_batches = q.ColumnInt(2);
+    switch (q.ColumnInt(0)) {
+      case static_cast<int>(OutboxState::kPending):
+        counts.pending = q.ColumnInt(1);
+        break;
+      case static_cast<int>(OutboxState::kInBatch):
+        counts.in_batch = q.ColumnInt(1);
+        break;
+      case static_cast<int>(OutboxState::kAcknowledged):
+        counts.acknowledged = q.ColumnInt(1);
+        break;
+      default:
+        break;
+    }
+  }
+  in_ranged_batches = std::min(in_ranged_batches, counts.pending);
+  counts.pending -= in_ranged_batches;
+  counts.in_batch += in_ranged_batches;
+  if (counts.pending > 0) {
+    FEEDBACK_ASSIGN_OR_RETURN(
+        Statement oldest, db_.Prepare("SELECT min(submitted_at) FROM records INDEXED BY "
+                                      "records_outbox WHERE " +
+                                      std::string(kUnjournalledPending)));
+    FEEDBACK_ASSIGN_OR_RETURN(bool row, oldest.Step());
+    if (row && !oldest.ColumnIsNull(0)) counts.oldest_pending_submitted_at = oldest.ColumnInt(0);
+  }
   return counts;
+}
+
+Result<std::vector<JournalledBatch>> CaptureStore::JournalledBatches() {
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement q, db_.Prepare("SELECT seq, records, envelope, coalesce(first_rowid, 0), "
+                               "coalesce(last_rowid, 0) FROM outbox_batches ORDER BY seq"));
+  std::vector<JournalledBatch> out;
+  while (true) {
+    FEEDBACK_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    out.push_back(
+        {q.ColumnInt(0), q.ColumnInt(1), q.ColumnBlob(2), q.ColumnInt(3), q.ColumnInt(4)});
+  }
+  return out;
+}
+
+Status OutboxUpdate::PutJournalledBatch(const JournalledBatch& batch) {
+  const bool ranged = batch.first_rowid != 0 || batch.last_rowid != 0;
+  if (ranged) {
+    // The range must hold exactly this batch's records, none of them in
+    // another batch: it lies after every journalled range (read in the same
+    // transaction that inserts it) and holds batch.records pending rows.
+    FEEDBACK_ASSIGN_OR_RETURN(
+        Statement * check,
+        store_.Cached(store_.count_range_,
+                      "SELECT (SELECT count(*) FROM records WHERE outbox_state = 0 AND batch_seq "
+                      "IS NULL AND rowid BETWEEN ?1 AND ?2), (SELECT coalesce(max(last_rowid), 0) "
+                      "FROM outbox_batches)"));
+    Result<bool> row = check->Bind(1, batch.first_rowid).Bind(2, batch.last_rowid).Step();
+    const int64_t in_range = row.ok() && *row ? check->ColumnInt(0) : 0;
+    const int64_t journalled_up_to = row.ok() && *row ? check->ColumnInt(1) : 0;
+    check->Reset();
+    FEEDBACK_RETURN_IF_ERROR(row.status());
+    if (batch.first_rowid <= journalled_up_to || batch.first_rowid > batch.last_rowid ||
+        in_range != batch.records) {
+      return Status::Conflict(
+          "batch " + std::to_string(batch.seq) + " (records " +
+          std::to_string(batch.first_rowid) + ".." + std::to_string(batch.last_rowid) + ", " +
+          std::to_string(batch.records) + " of them) overlaps a journalled batch (up to " +
+          std::to_string(journalled_up_to) + ") or its records are no longer pending (" +
+          std::to_string(in_range) + " are) in " + store_.db_.path());
+    }
+  }
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement * insert,
+      store_.Cached(store_.put_journalled_,
+                    "INSERT INTO outbox_batches(seq, records, envelope, first_rowid, last_rowid) "
+                    "VALUES(?,?,?,?,?)"));
+  insert->Bind(1, batch.seq).Bind(2, batch.records).Bind(3, ByteView(batch.envelope));
+  if (ranged) {
+    insert->Bind(4, batch.first_rowid).Bind(5, batch.last_rowid);
+  } else {
+    insert->BindNull(4).BindNull(5);
+  }
+  Status s = insert->Run();
+  insert->Reset();
+  if (s.code() == Status::Code::kAlreadyExists) {
+    return Status::AlreadyExists("batch " + std::to_string(batch.seq) +
+                                 " is already journalled in " + store_.db_.path());
+  }
+  return s;
+}
+
+Status OutboxUpdate::DeleteJournalledBatch(int64_t seq) {
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement * del,
+      store_.Cached(store_.delete_journalled_, "DELETE FROM outbox_batches WHERE seq = ?"));
+  Status s = del->Bind(1, seq).Run();
+  del->Reset();
+  return s;
 }
 
 Result<std::vector<FeedbackRecord>> CaptureStore::Recent(int limit, const std::string& staff_id) {
@@ -245,11 +486,17 @@ Result<std::vector<FeedbackRecord>> CaptureStore::Recent(int limit, const std::s
 }
 
 Status CaptureStore::SetSetting(const std::string& key, const std::string& value) {
-  FEEDBACK_ASSIGN_OR_RETURN(
-      Statement upsert,
-      db_.Prepare("INSERT INTO settings(key, value) VALUES(?, ?) "
-                  "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
-  return upsert.Bind(1, key).Bind(2, value).Run();
+  return SetSettingInTransaction(key, value);
+}
+
+Status CaptureStore::SetSettingInTransaction(const std::string& key, const std::string& value) {
+  FEEDBACK_ASSIGN_OR_RETURN(Statement * upsert,
+                            Cached(set_setting_,
+                                   "INSERT INTO settings(key, value) VALUES(?, ?) "
+                                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+  Status s = upsert->Bind(1, key).Bind(2, value).Run();
+  upsert->Reset();
+  return s;
 }
 
 Result<std::string> CaptureStore::GetSetting(const std::string& key) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "daemon/batch_builder.h"
 #include "model/survey.h"
@@ -59,18 +60,24 @@ SyncEngine::SyncEngine(const DeviceConfig& config, CaptureStore& store,
       clock_(clock),
       stop_(stop),
       options_(options),
-      backoff_(options.backoff, options.seed != 0 ? options.seed : std::random_device{}()) {
+      backoff_(options.backoff, options.seed != 0 ? options.seed : std::random_device{}()),
+      builder_(BatchIdentity{config.device_id, config.site_id}, device_key) {
   options_.max_records_per_batch =
       std::clamp<size_t>(options_.max_records_per_batch, 1, protocol::kMaxRecordsPerBatch);
 }
 
 Status SyncEngine::Init() {
-  ++generation_;
+  // A step still running on the worker finishes first; whatever it did, the
+  // journal is read back from the store.
+  (void)JoinWorker();
   FEEDBACK_ASSIGN_OR_RETURN(journal_, OutboxJournal::Load(store_));
-  if (journal_.inflight) {
-    spdlog::info("resuming batch {} ({} records) interrupted before the central store answered",
-                 journal_.inflight->seq, journal_.inflight->record_ids.size());
-    FEEDBACK_RETURN_IF_ERROR(OutboxJournal::Repair(store_, journal_));
+  if (!journal_.batches.empty()) {
+    const JournalledBatch& oldest = journal_.batches.front();
+    spdlog::info("resuming batch {} ({} records) interrupted before the central store answered{}",
+                 oldest.seq, oldest.records,
+                 journal_.batches.size() > 1 ? "; " + std::to_string(journal_.batches.size() - 1) +
+                                                   " more journalled after it"
+                                             : "");
   }
   Result<std::string> last_error = store_.GetSetting(kSettingSyncLastError);
   if (last_error.ok()) last_error_written_ = *last_error;
@@ -107,39 +114,54 @@ Status SyncEngine::RecordError(const std::string& error) {
   return store_.SetSetting(kSettingSyncLastError, text);
 }
 
-void SyncEngine::StartPrebuild(int64_t seq) {
-  if (prebuilt_.valid()) prebuilt_.wait();  // at most one worker at a time
-  prebuilt_generation_ = generation_;
-  prebuilt_ = std::async(
+void SyncEngine::StartWorker(JournalState journal, bool acknowledge_oldest, bool build_next) {
+  if (worker_.valid()) worker_.wait();  // at most one worker at a time (callers join first)
+  worker_ = std::async(
       std::launch::async,
-      [this, seq, identity = BatchIdentity{config_.device_id, config_.site_id},
-       now = clock_.NowMs(),
-       max = options_.max_records_per_batch]() -> Result<std::optional<BuiltBatch>> {
-        if (!prebuild_store_) {
+      [this, journal = std::move(journal), acknowledge_oldest, build_next, now = clock_.NowMs(),
+       max = options_.max_records_per_batch]() mutable -> Result<JournalWorkerStep> {
+        using Steady = std::chrono::steady_clock;
+        if (!worker_store_) {
           FEEDBACK_ASSIGN_OR_RETURN(CaptureStore store,
                                     CaptureStore::Open(config_.capture_db, /*sealer=*/nullptr));
-          prebuild_store_.emplace(std::move(store));
+          worker_store_.emplace(std::move(store));
+          worker_builder_.emplace(BatchIdentity{config_.device_id, config_.site_id}, device_key_);
         }
-        return BuildNextBatch(*prebuild_store_, identity, device_key_, seq, now, max);
+        JournalWorkerStep step;
+        auto t = Steady::now();
+        std::optional<BuiltBatch> built;
+        if (build_next) {
+          Result<std::optional<BuiltBatch>> b =
+              worker_builder_->BuildNext(*worker_store_, journal.next_seq, now, max);
+          // Not fatal here: the acknowledgement still goes through, and the
+          // engine builds on its own thread next, where the error surfaces.
+          if (b.ok()) {
+            built = std::move(b).value();
+          } else {
+            spdlog::debug("journal worker: building batch {} failed: {}", journal.next_seq,
+                          b.status().ToString());
+          }
+        }
+        step.times.build_ms = std::chrono::duration<double, std::milli>(Steady::now() - t).count();
+        t = Steady::now();
+        if (acknowledge_oldest || built) {
+          FEEDBACK_RETURN_IF_ERROR(OutboxJournal::Advance(
+              *worker_store_, journal, {acknowledge_oldest, now, built ? &*built : nullptr}));
+        }
+        step.times.commit_ms = std::chrono::duration<double, std::milli>(Steady::now() - t).count();
+        step.times.built_records = built ? static_cast<int64_t>(built->record_ids.size()) : 0;
+        step.journal = std::move(journal);
+        return step;
       });
 }
 
-Result<std::optional<BuiltBatch>> SyncEngine::NextBatch() {
-  if (prebuilt_.valid()) {
-    Result<std::optional<BuiltBatch>> prebuilt = prebuilt_.get();
-    // Valid only if nothing went back to pending since it was built (its
-    // records are then still pending: only this engine moves records) and it
-    // has the seq the journal expects next.
-    if (prebuilt.ok() && prebuilt->has_value() && prebuilt_generation_ == generation_ &&
-        (*prebuilt)->seq == journal_.next_seq &&
-        (*prebuilt)->record_ids.size() <= options_.max_records_per_batch) {
-      return prebuilt;
-    }
-    if (!prebuilt.ok())
-      spdlog::debug("pre-built batch discarded: {}", prebuilt.status().ToString());
-  }
-  return BuildNextBatch(store_, BatchIdentity{config_.device_id, config_.site_id}, device_key_,
-                        journal_.next_seq, clock_.NowMs(), options_.max_records_per_batch);
+Status SyncEngine::JoinWorker() {
+  if (!worker_.valid()) return Status::Ok();
+  Result<JournalWorkerStep> step = worker_.get();
+  if (!step.ok()) return step.status().WithContext("sync journal worker");
+  journal_ = std::move(step->journal);
+  worker_times_ = step->times;
+  return Status::Ok();
 }
 
 Result<PushResult> SyncEngine::PushOnce() {
@@ -149,32 +171,43 @@ Result<PushResult> SyncEngine::PushOnce() {
   const auto ms_since = [](Steady::time_point t) {
     return std::chrono::duration<double, std::milli>(Steady::now() - t).count();
   };
+  const size_t max = options_.max_records_per_batch;
+
+  // 1. The batch to send: the oldest journalled one - if there is none, the
+  //    worker may be journalling it - else build and journal one here.
   auto t = Steady::now();
+  if (journal_.batches.empty()) FEEDBACK_RETURN_IF_ERROR(JoinWorker());
+  const double wait_ms = ms_since(t);
   double build_ms = 0, journal_ms = 0;
-  if (!journal_.inflight) {
-    FEEDBACK_ASSIGN_OR_RETURN(std::optional<BuiltBatch> built, NextBatch());
+  if (journal_.batches.empty()) {
+    t = Steady::now();
+    FEEDBACK_ASSIGN_OR_RETURN(std::optional<BuiltBatch> built,
+                              builder_.BuildNext(store_, journal_.next_seq, clock_.NowMs(), max));
     if (!built) return result;  // kNothingToSend
     build_ms = ms_since(t);
     t = Steady::now();
-    FEEDBACK_RETURN_IF_ERROR(OutboxJournal::Begin(
-        store_, journal_,
-        InflightBatch{built->seq, std::move(built->record_ids), std::move(built->envelope)}));
+    FEEDBACK_RETURN_IF_ERROR(OutboxJournal::Advance(store_, journal_, {.begin = &*built}));
     journal_ms = ms_since(t);
-    // A full batch suggests more is pending: build the next one meanwhile.
-    if (options_.prebuild &&
-        journal_.inflight->record_ids.size() == options_.max_records_per_batch) {
-      StartPrebuild(journal_.next_seq);
-    }
   }
-  const InflightBatch& batch = *journal_.inflight;
-  result.seq = batch.seq;
-  result.records = static_cast<int64_t>(batch.record_ids.size());
+  const int64_t seq = journal_.batches.front().seq;
+  const int64_t records = journal_.batches.front().records;
+  result.seq = seq;
+  result.records = records;
 
   HttpRequest request;
   request.method = "POST";
   request.path = std::string(protocol::kBatchesPath);
   request.content_type = std::string(protocol::kBatchContentType);
-  request.body = batch.envelope;
+  request.body = journal_.batches.front().envelope;
+
+  // 2. A full batch suggests more is pending: journal the next one while
+  //    this one is in flight.
+  if (options_.prebuild && !worker_.valid() && journal_.batches.size() == 1 &&
+      static_cast<size_t>(records) == max) {
+    StartWorker(journal_, /*acknowledge_oldest=*/false, /*build_next=*/true);
+  }
+
+  // 3. Send it.
   Status transport_error;
   t = Steady::now();
   Result<HttpResponse> sent = SendSigned(std::move(request), &transport_error);
@@ -183,17 +216,17 @@ Result<PushResult> SyncEngine::PushOnce() {
     if (transport_error.ok()) return sent.status();  // signing failed: local problem
     const bool pin = transport_error.code() == Status::Code::kUnauthenticated;
     result.outcome = pin ? PushOutcome::kPermanent : PushOutcome::kTransient;
-    result.error = "sending batch " + std::to_string(batch.seq) + ": " + transport_error.message();
+    result.error = "sending batch " + std::to_string(seq) + ": " + transport_error.message();
     return result;
   }
   const HttpResponse& response = *sent;
   if (response.status == 200) {
     Result<protocol::BatchAck> ack = protocol::ParseBatchAck(response.body);
-    if (!ack.ok() || ack->seq != batch.seq) {
+    if (!ack.ok() || ack->seq != seq) {
       // Not the answer the protocol promises: do not acknowledge on it.
       result.outcome = PushOutcome::kTransient;
       result.error =
-          "batch " + std::to_string(batch.seq) +
+          "batch " + std::to_string(seq) +
           ": the central store's 200 answer does not acknowledge this batch (" +
           (ack.ok() ? "it names seq " + std::to_string(ack->seq) : ack.status().message()) +
           "); will resend";
@@ -202,18 +235,38 @@ Result<PushResult> SyncEngine::PushOnce() {
     result.stored = ack->stored;
     result.duplicates = ack->duplicates;
     result.quarantined = ack->quarantined;
+    // 4. Acknowledge. The worker (journalling the next batch meanwhile) must
+    //    be done first; its step is normally finished by now.
     t = Steady::now();
-    FEEDBACK_RETURN_IF_ERROR(OutboxJournal::Complete(store_, journal_));
+    FEEDBACK_RETURN_IF_ERROR(JoinWorker());
+    const double join_ms = ms_since(t);
+    const JournalWorkerTimes worker = std::exchange(worker_times_, JournalWorkerTimes{});
+    t = Steady::now();
+    if (options_.prebuild && journal_.batches.size() > 1) {
+      // The next batch is journalled: it goes out at the next push, at once,
+      // while the worker acknowledges this one (and journals the one after
+      // the next, if the backlog goes on) in one transaction.
+      const bool build_next =
+          journal_.batches.size() == 2 && static_cast<size_t>(journal_.batches[1].records) == max;
+      StartWorker(journal_, /*acknowledge_oldest=*/true, build_next);
+      journal_.batches.erase(journal_.batches.begin());
+    } else {
+      FEEDBACK_RETURN_IF_ERROR(OutboxJournal::Advance(
+          store_, journal_, {.acknowledge_oldest = true, .acknowledged_at = clock_.NowMs()}));
+    }
     spdlog::debug(
-        "batch {}: {} records, build {:.1f} ms, journal {:.1f} ms, send {:.1f} ms, ack {:.1f} ms",
-        batch.seq, batch.record_ids.size(), build_ms, journal_ms, send_ms, ms_since(t));
+        "batch {}: {} records; critical path: wait {:.1f} ms, build {:.1f} ms, journal {:.1f} "
+        "ms, send {:.1f} ms, join {:.1f} ms, ack {:.1f} ms; worker during the send: build "
+        "{:.1f} ms ({} records), commit {:.1f} ms",
+        seq, records, wait_ms, build_ms, journal_ms, send_ms, join_ms, ms_since(t), worker.build_ms,
+        worker.built_records, worker.commit_ms);
     result.outcome = PushOutcome::kDelivered;
     ++counters_.batches_delivered;
     counters_.records_delivered += result.records;
     conflict_jump_ = 1;
     return result;
   }
-  result.error = "batch " + std::to_string(batch.seq) + " refused: " + Describe(response);
+  result.error = "batch " + std::to_string(seq) + " refused: " + Describe(response);
   if (response.status == 429) {
     result.outcome = PushOutcome::kRateLimited;
     result.retry_after_seconds = response.retry_after_seconds.value_or(kDefaultRetryAfterSeconds);
@@ -225,21 +278,23 @@ Result<PushResult> SyncEngine::PushOnce() {
     // fresh seq; record ids make them idempotent, so nothing is doubled.
     // Without a "last_seq" hint the jump doubles per consecutive conflict, so
     // even a far-ahead central sequence is passed in a few round trips (gaps
-    // in seq are allowed; only reuse is not).
+    // in seq are allowed; only reuse is not). A batch journalled after this
+    // one goes back too: it would follow a seq the central store refused.
     json body = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
-    int64_t next = batch.seq + conflict_jump_;
+    int64_t next = seq + conflict_jump_;
     conflict_jump_ = std::min<int64_t>(conflict_jump_ * 2, int64_t{1} << 40);
     if (body.is_object()) next = std::max(next, JsonInt(body, "last_seq") + 1);
-    ++generation_;
+    FEEDBACK_RETURN_IF_ERROR(JoinWorker());
     FEEDBACK_RETURN_IF_ERROR(OutboxJournal::Abandon(store_, journal_, next));
     result.outcome = PushOutcome::kTransient;
     result.error += "; records re-queued under seq " + std::to_string(journal_.next_seq);
     return result;
   }
   if (response.status == 413) {
-    options_.max_records_per_batch = std::max<size_t>(1, batch.record_ids.size() / 2);
-    ++generation_;
-    FEEDBACK_RETURN_IF_ERROR(OutboxJournal::Abandon(store_, journal_, batch.seq + 1));
+    // Every journalled batch goes back, so the next ones are built smaller.
+    options_.max_records_per_batch = std::max<size_t>(1, static_cast<size_t>(records) / 2);
+    FEEDBACK_RETURN_IF_ERROR(JoinWorker());
+    FEEDBACK_RETURN_IF_ERROR(OutboxJournal::Abandon(store_, journal_, seq + 1));
     result.outcome = PushOutcome::kTransient;
     result.error += "; retrying with at most " + std::to_string(options_.max_records_per_batch) +
                     " records per batch";
@@ -408,7 +463,9 @@ Status SyncEngine::RunRound(TimeMs* wait_out) {
               "batch {}: the central store quarantined {} records (see its quarantine table)",
               r.seq, r.quarantined);
         }
-        FEEDBACK_RETURN_IF_ERROR(RecordSuccess());
+        // The journal step that acknowledged the batch set the last success;
+        // only a standing error needs clearing here.
+        if (!last_error_written_.empty()) FEEDBACK_RETURN_IF_ERROR(RecordSuccess());
         continue;
       }
       if (r.outcome == PushOutcome::kNothingToSend) break;

@@ -1,13 +1,18 @@
 // SyncEngine: the device half of the sync protocol (docs/protocol.md), one
 // step at a time, over a Transport.
 //
-//   PushOnce()  sends the in-flight batch again, or builds, journals and sends
-//               the next one (OutboxJournal); acknowledges its records only
-//               after the central store's 200 answer. While a full batch is in
-//               flight, the next one is built on a worker thread (its own
-//               store connection), so a backlog drains with building and the
-//               central store's ingest overlapped; it is journalled only once
-//               the batch before it is acknowledged.
+//   PushOnce()  sends the oldest journalled batch (again), or builds,
+//               journals and sends the next one (OutboxJournal); acknowledges
+//               its records only after the central store's 200 answer. One
+//               batch is in flight at a time, in seq order.
+//               While a backlog drains, the device's own work is kept off the
+//               critical path: while batch N is in flight, a worker thread (its
+//               own store connection) builds and journals N+1; once the 200
+//               for N arrives, N+1 is sent at once, and the worker
+//               acknowledges N and journals N+2 in one transaction while N+1
+//               is in flight. So each batch costs the device one fsynced
+//               commit, and the time between batches is only the wait for the
+//               worker if it has not finished (docs/sync.md "Pipelining").
 //   PullOnce()  fetches GET /api/v1/device/state and stores what the device
 //               should show: surveys (each validated with ParseSurveyDefinition
 //               before it is stored), the roster, published hero stories and
@@ -23,10 +28,12 @@
 // healthy; "<ISO time> <what failed and what to do>" otherwise).
 //
 // Threading: one thread (the daemon's main loop) calls the engine; the only
-// other thread is the short-lived batch pre-builder, which uses its own store
-// connection and the (thread-safe, const) device key, and is always joined
-// before the next one starts or the engine is destroyed. Borrows config, store,
-// key, transport, clock and stop signal; all must outlive the engine.
+// other thread is the short-lived journal worker, which uses its own store
+// connection, its own BatchBuilder and the (thread-safe, const) device key,
+// and works on a copy of the journal state that replaces the engine's when
+// it is joined - always before the engine changes the journal itself, before
+// the next worker starts and before the engine is destroyed. Borrows config,
+// store, key, transport, clock and stop signal; all must outlive the engine.
 #pragma once
 
 #include <cstdint>
@@ -54,7 +61,7 @@ struct SyncOptions {
   size_t max_records_per_batch = 1000;  // protocol maximum; lowered after a 413
   BackoffOptions backoff;
   uint64_t seed = 0;  // 0: random
-  bool prebuild = true;  // build the next batch while one is in flight
+  bool prebuild = true;  // journal the next batch while one is in flight (see PushOnce)
 };
 
 enum class PushOutcome {
@@ -93,6 +100,18 @@ struct SyncCounters {
   int64_t pulls = 0;
 };
 
+// What one step of SyncEngine's journal worker did (internal to SyncEngine;
+// at namespace scope so std::future can hold it).
+struct JournalWorkerTimes {
+  double build_ms = 0;
+  double commit_ms = 0;
+  int64_t built_records = 0;
+};
+struct JournalWorkerStep {
+  JournalState journal;  // the state after the step
+  JournalWorkerTimes times;
+};
+
 class SyncEngine {
  public:
   SyncEngine(const DeviceConfig& config, CaptureStore& store, const Ed25519PrivateKey& device_key,
@@ -115,14 +134,19 @@ class SyncEngine {
   Result<PushResult> DrainOnce();
 
   const SyncCounters& counters() const { return counters_; }
+  // As of the last PushOnce(); the journal worker may still be completing a
+  // step (the engine takes its result at the next push that needs it).
   const JournalState& journal() const { return journal_; }
 
  private:
   Result<HttpResponse> SendSigned(HttpRequest request, Status* transport_error);
-  // The next batch: the one pre-built while the last was in flight if it is
-  // still valid, else built now.
-  Result<std::optional<BuiltBatch>> NextBatch();
-  void StartPrebuild(int64_t seq);
+  // Runs one OutboxJournal step on the worker: acknowledge the oldest batch
+  // of `journal` and/or build and journal the next one.
+  void StartWorker(JournalState journal, bool acknowledge_oldest, bool build_next);
+  // Waits for the worker, if one runs, and takes its journal state. A failed
+  // step leaves the store as it was before the step (one transaction), but
+  // the engine's view may then be ahead of it: the error makes Run() reload.
+  Status JoinWorker();
 
   // One push-then-pull round; sets *wait to the sleep before the next one.
   Status RunRound(TimeMs* wait);
@@ -142,14 +166,14 @@ class SyncEngine {
   std::string last_error_written_;
   bool initialized_ = false;
   TimeMs next_pull_ = 0;
-  int64_t conflict_jump_ = 1;  // seq increment after a 409, doubling per conflict
-  // Pre-building. Bumped whenever records go back to pending (409/413) or the
-  // journal is reloaded: a batch built before that is thrown away.
-  int64_t generation_ = 0;
-  int64_t prebuilt_generation_ = -1;
-  std::optional<CaptureStore> prebuild_store_;  // the worker's own connection
-  // Declared after prebuild_store_: destroyed (and so joined) before it.
-  std::future<Result<std::optional<BuiltBatch>>> prebuilt_;
+  int64_t conflict_jump_ = 1;        // seq increment after a 409, doubling per conflict
+  BatchBuilder builder_;             // batches built on the calling thread
+  JournalWorkerTimes worker_times_;  // of the worker's last step, for the debug log
+  // The journal worker's own connection and builder, made on first use.
+  std::optional<CaptureStore> worker_store_;
+  std::optional<BatchBuilder> worker_builder_;
+  // Declared after what it uses: destroyed (and so joined) before them.
+  std::future<Result<JournalWorkerStep>> worker_;
 };
 
 }  // namespace feedback::sync

@@ -149,7 +149,7 @@ TEST_F(CaptureStoreTest, ReopenKeepsEverythingAndDoesNotMigrateTwice) {
   }
   CaptureStore store = OpenStore();
   EXPECT_TRUE(store.Get(id).ok());
-  EXPECT_EQ(*store.database().QueryInt("SELECT count(*) FROM schema_migrations"), 2);
+  EXPECT_EQ(*store.database().QueryInt("SELECT count(*) FROM schema_migrations"), 4);
   EXPECT_EQ(*store.database().QueryInt("PRAGMA synchronous"), 2);  // FULL
 }
 

@@ -119,7 +119,7 @@ TEST(StoreErrorsTest, NewerSchemaIsRefusedWithUpgradeAdvice) {
   EXPECT_EQ(store.status().code(), Status::Code::kVersionMismatch);
   EXPECT_EQ(store.status().message(),
             "database " + dir.File("capture.db") +
-                " has schema version 99, newer than the 2 this capture store knows: it was written "
+                " has schema version 99, newer than the 4 this capture store knows: it was written "
                 "by a newer release; upgrade capture store (do not downgrade over a newer database)");
 }
 

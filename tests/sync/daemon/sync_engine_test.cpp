@@ -135,6 +135,85 @@ TEST_F(SyncEngineTest, DeliversEverythingInBoundedBatchesAndAcknowledgesAfterThe
   EXPECT_EQ(central_->duplicates, 0);
 }
 
+TEST_F(SyncEngineTest, EachBatchIsJournalledBeforeItIsSentAndAcknowledgedOnlyAfterItsAnswer) {
+  Capture(5'500);
+  Result<CaptureStore> reader = CaptureStore::Open(config_.capture_db, nullptr);
+  ASSERT_TRUE(reader.ok());
+  std::vector<std::string> problems;
+  int observed = 0;
+  {
+    std::lock_guard<std::mutex> lock(central_->mu);
+    // The device DB as each batch reaches the central store (the next one is
+    // being journalled and the previous acknowledged on the worker meanwhile).
+    central_->on_batch = [&](const protocol::Batch& batch, const std::string& body) {
+      ++observed;
+      const std::vector<JournalledBatch> journal =
+          reader->JournalledBatches().value_or(std::vector<JournalledBatch>{});
+      bool journalled = false;
+      for (const JournalledBatch& j : journal) {
+        journalled = journalled || (j.seq == batch.seq && j.envelope == ToBytes(body));
+      }
+      if (!journalled) problems.push_back("batch " + std::to_string(batch.seq) + " not journalled");
+      if (journal.size() > 3) problems.push_back("more than 3 batches journalled");
+      const int64_t acknowledged = reader->Counts()->acknowledged;
+      if (acknowledged > (batch.seq - 1) * 1000) {
+        problems.push_back("batch " + std::to_string(batch.seq) + " sent with " +
+                           std::to_string(acknowledged) + " records acknowledged");
+      }
+    };
+  }
+  Result<PushResult> drained = engine_->DrainOnce();
+  ASSERT_TRUE(drained.ok()) << drained.status().ToString();
+  EXPECT_EQ(drained->outcome, PushOutcome::kNothingToSend);
+  std::lock_guard<std::mutex> lock(central_->mu);
+  central_->on_batch = nullptr;
+  EXPECT_EQ(observed, 6);
+  EXPECT_TRUE(problems.empty()) << problems.front();
+  EXPECT_EQ(central_->batch_record_counts,
+            (std::vector<size_t>{1000, 1000, 1000, 1000, 1000, 500}));
+  EXPECT_EQ(central_->records.size(), 5'500u);
+  EXPECT_EQ(central_->duplicates, 0);
+  EXPECT_EQ(central_->batch_posts, 6);  // nothing sent twice
+  EXPECT_EQ(Counts().acknowledged, 5'500);
+  EXPECT_TRUE(store_->JournalledBatches()->empty());
+  EXPECT_EQ(engine_->journal().next_seq, 7);
+}
+
+TEST_F(SyncEngineTest, RestartWithTwoJournalledBatchesResendsBothInOrder) {
+  Capture(2'500);
+  // Batch 1 delivered; meanwhile batch 2 was journalled, and after the answer
+  // the worker acknowledged 1 and journalled 3.
+  ASSERT_EQ(Push().outcome, PushOutcome::kDelivered);
+  {
+    std::lock_guard<std::mutex> lock(central_->mu);
+    central_->ingest_then_fail = true;  // batch 2 stored, its answer lost
+  }
+  PushResult lost = Push();
+  EXPECT_EQ(lost.outcome, PushOutcome::kTransient);
+  EXPECT_EQ(lost.seq, 2);
+  StartDaemon();  // the daemon restarts with batches 2 and 3 journalled
+  ASSERT_EQ(engine_->journal().batches.size(), 2u);
+  EXPECT_EQ(engine_->journal().batches[0].seq, 2);
+  EXPECT_EQ(engine_->journal().batches[1].seq, 3);
+  EXPECT_EQ(Counts().acknowledged, 1'000);
+  EXPECT_EQ(Counts().in_batch, 1'500);
+
+  PushResult replay = Push();
+  EXPECT_EQ(replay.outcome, PushOutcome::kDelivered);
+  EXPECT_EQ(replay.seq, 2);
+  EXPECT_EQ(replay.duplicates, 1'000);  // answered as a replay of the stored batch
+  PushResult third = Push();
+  EXPECT_EQ(third.outcome, PushOutcome::kDelivered);
+  EXPECT_EQ(third.seq, 3);
+  EXPECT_EQ(third.records, 500);
+  EXPECT_EQ(Push().outcome, PushOutcome::kNothingToSend);
+  EXPECT_EQ(Counts().acknowledged, 2'500);
+  std::lock_guard<std::mutex> lock(central_->mu);
+  EXPECT_EQ(central_->records.size(), 2'500u);
+  EXPECT_EQ(central_->duplicates, 0);
+  EXPECT_EQ(central_->last_seq, 3);
+}
+
 TEST_F(SyncEngineTest, TransientFailuresResendTheSameBatchAndAckNothingMeanwhile) {
   Capture(10);
   {

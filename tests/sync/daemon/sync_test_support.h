@@ -167,6 +167,9 @@ class FakeCentral {
   int64_t conflict_last_seq = -1;  // >= 0: answer 409 with this last_seq once
   protocol::DeviceState state;
   Bytes enroll_hpke_key = Bytes(32, 7);
+  // Called (under mu) for each correctly signed batch as it arrives, before
+  // it is ingested: lets a test look at the device's DB at that moment.
+  std::function<void(const protocol::Batch& batch, const std::string& body)> on_batch;
 
   // Observations, under mu.
   std::map<std::string, nlohmann::json> records;  // by id: pub
@@ -210,6 +213,7 @@ class FakeCentral {
       res.set_content(protocol::ErrorJson("bad signature"), "application/json");
       return;
     }
+    if (on_batch) on_batch(decoded->batch, req.body);
     if (conflict_last_seq >= 0) {
       res.status = 409;
       res.set_content("{\"error\":\"sequence conflict\",\"last_seq\":" +

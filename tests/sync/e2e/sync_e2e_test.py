@@ -369,11 +369,12 @@ def scenario_kill_sync(work):
     rng = random.Random(5)
     kills_mid_send = 0
     for i in range(10):
-        device.capture(1500)
+        # 40 batches of 100: long enough (~0.3 s at full speed) for the kill to land mid-send.
+        device.capture(4000)
         before = central.record_count()
         device.start(interval="300ms", extra=["--max-batch-records", "100"])
         wait_for(lambda: central.record_count() > before, 30, "sending to start")
-        time.sleep(rng.random() * 0.2)
+        time.sleep(rng.random() * 0.05)
         backlog = device.status()[1].get("backlog", 0)
         device.kill()
         kills_mid_send += 1 if backlog > 0 else 0
