@@ -31,6 +31,7 @@
 #include "protocol/batch_codec.h"
 #include "sync/central/ingestor.h"
 #include "sync/central/sqlite_central_store.h"
+#include "typical_record.h"
 
 namespace feedback::central {
 namespace {
@@ -99,7 +100,8 @@ class Setup {
     b.seq = next_seq_++;
     b.created = SystemClock::Instance().NowMs();
     for (int i = 0; i < kRecordsPerBatch; ++i) {
-      FeedbackRecord r = TypicalKioskRecord();
+      FeedbackRecord r =
+          bench::TypicalKioskRecord(ids_, rng_, device_.device_id, device_.site_id);
       protocol::BatchRecord out;
       out.pub = RecordToJson(PublicPart(r));
       SealedFields sealed = OrDie(
@@ -116,26 +118,6 @@ class Setup {
   Ingestor& ingestor() { return *ingestor_; }
 
  private:
-  // NPS + 5 driver ratings + a short comment: sync_bench's TypicalKioskRecord.
-  FeedbackRecord TypicalKioskRecord() {
-    FeedbackRecord r;
-    r.id = ids_.NextV7().ToString();
-    r.survey_id = "retail_kiosk";
-    r.survey_version = 1;
-    r.device_id = device_.device_id;
-    r.site_id = device_.site_id;
-    r.channel = Channel::kKiosk;
-    r.submitted_at = SystemClock::Instance().NowMs();
-    r.started_at = r.submitted_at - 18'000;
-    r.locale = "en";
-    r.answers.push_back({"nps", static_cast<int>(rng_() % 11), {}, {}});
-    for (const char* q : {"greeting", "speed", "cleanliness", "availability", "knowledge"}) {
-      r.answers.push_back({q, 1 + static_cast<int>(rng_() % 5), {}, {}});
-    }
-    r.answers.push_back({"comment", std::nullopt, {}, "Friendly staff, quick checkout"});
-    return r;
-  }
-
   X25519KeyPair central_key_;
   Ed25519PrivateKey device_key_;
   EpochSealer sealer_;

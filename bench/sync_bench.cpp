@@ -59,6 +59,7 @@
 #include "protocol/batch_codec.h"
 #include "protocol/limits.h"
 #include "store/sqlite.h"
+#include "typical_record.h"
 
 extern char** environ;
 
@@ -147,26 +148,6 @@ double ProcessCpuSeconds(pid_t pid) {
     if (i == 14 || i == 15) ticks += std::atof(field.c_str());  // utime, stime
   }
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-FeedbackRecord TypicalKioskRecord(UuidGenerator& ids, std::mt19937& rng, const DeviceConfig& c) {
-  // NPS + 5 driver ratings + a short comment: the kiosk's everyday record.
-  FeedbackRecord r;
-  r.id = ids.NextV7().ToString();
-  r.survey_id = "retail_kiosk";
-  r.survey_version = 1;
-  r.device_id = c.device_id;
-  r.site_id = c.site_id;
-  r.channel = Channel::kKiosk;
-  r.submitted_at = SystemClock::Instance().NowMs();
-  r.started_at = r.submitted_at - 18'000;
-  r.locale = "en";
-  r.answers.push_back({"nps", static_cast<int>(rng() % 11), {}, {}});
-  for (const char* q : {"greeting", "speed", "cleanliness", "availability", "knowledge"}) {
-    r.answers.push_back({q, 1 + static_cast<int>(rng() % 5), {}, {}});
-  }
-  r.answers.push_back({"comment", std::nullopt, {}, "Friendly staff, quick checkout"});
-  return r;
 }
 
 struct Value {
@@ -285,7 +266,9 @@ void CaptureTypicalRecords(const DeviceConfig& config, int records) {
   UuidGenerator ids;
   std::mt19937 rng(1);
   for (int i = 0; i < records; ++i) {
-    if (Status s = capture->store().Capture(TypicalKioskRecord(ids, rng, config)); !s.ok())
+    if (Status s = capture->store().Capture(
+            bench::TypicalKioskRecord(ids, rng, config.device_id, config.site_id));
+        !s.ok())
       Die(s.ToString());
   }
 }
@@ -459,7 +442,7 @@ void ResidentMemory(Central& central, const std::string& work, int64_t records) 
   while (sent < records) {
     std::vector<StoredRecord> batch_records;
     for (int i = 0; i < 1000 && sent < records; ++i, ++sent) {
-      FeedbackRecord r = TypicalKioskRecord(ids, rng, config);
+      FeedbackRecord r = bench::TypicalKioskRecord(ids, rng, config.device_id, config.site_id);
       Result<SealedFields> sealed =
           sealer->Seal(AsBytes(SensitiveJson(r)), RecordAssociatedData(r.id, r.device_id));
       if (!sealed.ok()) Die(sealed.status().ToString());
