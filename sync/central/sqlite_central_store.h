@@ -141,8 +141,10 @@ class SqliteCentralStore final : public CentralStore {
                             const std::string& site_id, const std::string& team,
                             const AlertRules& rules, TimeMs now);
   Result<FollowUp> ReadFollowUp(Statement& stmt);
-  // Every site id (bound into summary reads that have no site filter).
-  Result<std::vector<std::string>> SiteIds();
+  // Every site id when a rollup query will read the summaries without a site
+  // filter (they are bound so the (grain, site_id, period) key is used); else
+  // empty, without reading anything.
+  Result<std::vector<std::string>> SummarySites(const DashboardFilter& filter, GroupBy group);
   // The statement for sql, prepared on first use and kept for the life of the
   // connection (hot paths: ingest, device lookups).
   Result<CachedStatement> Cached(std::string_view sql);

@@ -376,9 +376,12 @@ Status SqliteCentralStore::ClearLoginFailures(const std::string& username, const
 
 // --- Rollup reads ------------------------------------------------------------------
 
-Result<std::vector<std::string>> SqliteCentralStore::SiteIds() {
-  FEEDBACK_ASSIGN_OR_RETURN(Statement s, db_.Prepare("SELECT site_id FROM sites ORDER BY 1"));
+Result<std::vector<std::string>> SqliteCentralStore::SummarySites(const DashboardFilter& f,
+                                                                  GroupBy group) {
   std::vector<std::string> out;
+  // Only summary reads without a site list bind every site (see RollupSources).
+  if (f.sites || f.staff_id || group == GroupBy::kStaff) return out;
+  FEEDBACK_ASSIGN_OR_RETURN(Statement s, db_.Prepare("SELECT site_id FROM sites ORDER BY 1"));
   while (true) {
     FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
@@ -389,7 +392,7 @@ Result<std::vector<std::string>> SqliteCentralStore::SiteIds() {
 
 Result<std::vector<ScoreCountRow>> SqliteCentralStore::QueryScoreCounts(const DashboardFilter& f,
                                                                         GroupBy group) {
-  FEEDBACK_ASSIGN_OR_RETURN(std::vector<std::string> sites, SiteIds());
+  FEEDBACK_ASSIGN_OR_RETURN(std::vector<std::string> sites, SummarySites(f, group));
   std::map<std::tuple<std::string, std::string, int>, int64_t> counts;
   for (const RollupSource& src : RollupSources(f, group, sites)) {
     FEEDBACK_ASSIGN_OR_RETURN(
@@ -415,7 +418,7 @@ Result<std::vector<ScoreCountRow>> SqliteCentralStore::QueryScoreCounts(const Da
 
 Result<std::vector<ResponseCountRow>> SqliteCentralStore::QueryResponseCounts(
     const DashboardFilter& f, GroupBy group) {
-  FEEDBACK_ASSIGN_OR_RETURN(std::vector<std::string> sites, SiteIds());
+  FEEDBACK_ASSIGN_OR_RETURN(std::vector<std::string> sites, SummarySites(f, group));
   std::map<std::pair<std::string, std::string>, int64_t> counts;
   for (const RollupSource& src : RollupSources(f, group, sites)) {
     FEEDBACK_ASSIGN_OR_RETURN(Statement s,
@@ -438,7 +441,7 @@ Result<std::vector<ResponseCountRow>> SqliteCentralStore::QueryResponseCounts(
 Status SqliteCentralStore::QueryDriverMoments(const DashboardFilter& f,
                                               std::vector<DriverRowsSum>* rows,
                                               std::vector<DriverSumRow>* sums) {
-  FEEDBACK_ASSIGN_OR_RETURN(std::vector<std::string> sites, SiteIds());
+  FEEDBACK_ASSIGN_OR_RETURN(std::vector<std::string> sites, SummarySites(f, GroupBy::kNone));
   std::map<std::pair<std::string, int>, std::pair<int64_t, int64_t>> row_totals;
   std::map<std::tuple<std::string, int, std::string, std::string>, double> sum_totals;
   for (const RollupSource& src : RollupSources(f, GroupBy::kNone, sites)) {
@@ -482,7 +485,7 @@ Result<std::vector<std::string>> SqliteCentralStore::DistinctRollupValues(
   if (column != "team" && column != "channel") {
     return Status::InvalidArgument("DistinctRollupValues: unsupported column " + column);
   }
-  FEEDBACK_ASSIGN_OR_RETURN(std::vector<std::string> sites, SiteIds());
+  FEEDBACK_ASSIGN_OR_RETURN(std::vector<std::string> sites, SummarySites(f, GroupBy::kNone));
   std::set<std::string> values;
   for (const RollupSource& src : RollupSources(f, GroupBy::kNone, sites)) {
     FEEDBACK_ASSIGN_OR_RETURN(Statement s, db_.Prepare("SELECT DISTINCT " + column + " FROM " +
