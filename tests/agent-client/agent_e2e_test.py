@@ -58,35 +58,74 @@ def expect(cond, what):
         raise GuiTestError(what)
 
 
+def wait_line(app, pattern, start=0, timeout=10.0):
+    """(index, match) of the first stdout line at index >= start matching `pattern`."""
+    rx = re.compile(pattern)
+    deadline = time.monotonic() + timeout
+    with app._cond:
+        while True:
+            for i in range(start, len(app.lines)):
+                m = rx.search(app.lines[i])
+                if m:
+                    return i, m
+            start = max(start, len(app.lines))
+            left = deadline - time.monotonic()
+            if left <= 0 or not app.alive():
+                raise GuiTestError("no stdout line matching %r within %.0f s%s" % (
+                    pattern, timeout, app._context()))
+            app._cond.wait(min(left, 0.2))
+
+
+def drawn(app, start):
+    """Waits until what the app logged at or after line `start` is on screen: the frame
+    that drew it started after it, and the one after that frame has started (the app
+    prints "frame N" as each frame begins; the shell draws frames after every input)."""
+    i, _ = wait_line(app, r"^frame \d+$", start)
+    wait_line(app, r"^frame \d+$", i + 1)
+
+
 class KeyCounter:
-    """Sends keys through the app and counts them (typed text is counted apart)."""
+    """Sends keys through the app and counts them (typed text is counted apart). Every
+    step waits for the app to say it has handled it (its debug log lines)."""
 
     def __init__(self, app):
         self.app = app
         self.keys = 0
 
     def key(self, *names):
-        for name in names:
-            self.app.key(name)
-            self.keys += 1
-            time.sleep(0.03)
+        self.app.display.run_tool(["xdotool", "key", "--window", self.app._window(),
+                                   "--clearmodifiers", "--delay", "30"] + list(names))
+        self.keys += len(names)
 
-    def type(self, text):
+    def focus(self, keys, field):
+        """Presses `keys` and waits until `field` has the keyboard."""
+        mark = self.app.mark()
+        self.key(*keys)
+        wait_line(self.app, r"focus on %s$" % re.escape(field), mark)
+
+    def type(self, text, field):
+        """Types `text` into the focused `field` and waits until the field holds all of it."""
+        mark = self.app.mark()
         self.app.type_text(text, delay_ms=25)
-        time.sleep(0.05)
+        wait_line(self.app, r"field %s holds %d characters$" % (re.escape(field), len(text)), mark,
+                  timeout=10.0 + len(text) * 0.1)
 
 
 def agent_argv(args, config, *extra):
     return [args.agent, "--device-config", config, "--window", "480x900", "--dpi", "96",
-            "--software-renderer"] + list(extra)
+            "--software-renderer", "--log-level", "debug", "--log-frames"] + list(extra)
 
 
-def window_shot(app, path):
-    """The app's window only (import -window <id>), as a PNG."""
+def window_shot(app, path, since=None, size=(480, 900)):
+    """The app's window only (import -window <id>), as a PNG, once what the app logged
+    from line `since` on has been drawn."""
+    if since is not None:
+        drawn(app, since)
     app.display.run_tool(["import", "-display", app.display.name, "-window", app._window(), path],
                          timeout=20.0)
     w, h = png_size(path)
-    expect((w, h) == (480, 900), "screenshot %s is %dx%d, expected the 480x900 window" % (path, w, h))
+    expect((w, h) == tuple(size), "screenshot %s is %dx%d, expected the %dx%d window" % (
+        path, w, h, size[0], size[1]))
     print("screenshot:", path)
     return path
 
@@ -104,24 +143,22 @@ def scenario_three_calls(args):
                 GuiApp(agent_argv(args, config), display) as app:
             first = app.wait_for_line(r"first frame presented (\d+) ms after process start")
             app.wait_for_window()
-            time.sleep(0.3)
-            window_shot(app, os.path.join(args.artifacts, "agent_0_sign_in.png"))
+            window_shot(app, os.path.join(args.artifacts, "agent_0_sign_in.png"), since=0)
 
             # Sign in by staff id (once per desktop; not part of a log).
             mark = app.mark()
             app.type_text(STAFF)
             app.key("Return")
-            app.wait_for_line(r"rep %s signed in" % STAFF, start=mark)
-            time.sleep(0.3)
-            window_shot(app, os.path.join(args.artifacts, "agent_1_ready.png"))
+            signed, _ = wait_line(app, r"rep %s signed in" % STAFF, mark)
+            window_shot(app, os.path.join(args.artifacts, "agent_1_ready.png"), since=signed)
 
             latencies = []
             kb = KeyCounter(app)
 
             # Call 1, the typical log: Ctrl+N, reference, Tab 4, Tab 1, Tab 6, Enter.
             mark = app.mark()
-            kb.key("ctrl+n")
-            kb.type("C-30001")
+            kb.focus(["ctrl+n"], "call_ref")
+            kb.type("C-30001", "call_ref")
             kb.key("Tab", "4", "Tab", "1", "Tab", "6", "Return")
             rid1, ms = wait_captured(app, mark)
             latencies.append(ms)
@@ -133,42 +170,46 @@ def scenario_three_calls(args):
             # Call 2: escalated, and the customer praised the rep (the story is typed text).
             mark = app.mark()
             kb.keys = 0
-            kb.key("ctrl+n")
-            kb.type("C-30002")
-            kb.key("Tab", "5", "Tab", "4", "Tab", "3", "Tab", "Tab")
-            kb.type("Lucia stayed on the line until my card worked. Best service ever!")
-            time.sleep(0.3)
-            window_shot(app, os.path.join(args.artifacts, "agent_2_praise_typed.png"))
+            kb.focus(["ctrl+n"], "call_ref")
+            kb.type("C-30002", "call_ref")
+            kb.focus(["Tab", "5", "Tab", "4", "Tab", "3", "Tab", "Tab"], "praise.story")
+            story = "Lucia stayed on the line until my card worked. Best service ever!"
+            typed = app.mark()
+            kb.type(story, "praise.story")
+            window_shot(app, os.path.join(args.artifacts, "agent_2_praise_typed.png"), since=typed)
             kb.key("Return")
             rid2, ms = wait_captured(app, mark)
             latencies.append(ms)
 
             # Call 3: scores by mouse, a refused submit (effort missing), then a note.
             mark = app.mark()
-            kb.key("ctrl+n")
-            kb.type("C-30003")
-            app.click_item("greeting/2")
-            app.click_item("resolution/partly_resolved")
+            kb.focus(["ctrl+n"], "call_ref")
+            kb.type("C-30003", "call_ref")
+            for item, field in (("greeting/2", "greeting"),
+                                ("resolution/partly_resolved", "resolution")):
+                clicked = app.mark()
+                app.click_item(item)
+                wait_line(app, r"field %s answered$" % field, clicked)
             kb.key("Return")
-            refused = app.wait_for_line(r"submit refused: 1 field\(s\) to fix \(effort\)", start=mark)
-            time.sleep(0.3)
-            window_shot(app, os.path.join(args.artifacts, "agent_3_validation.png"))
+            refused, _ = wait_line(app, r"submit refused: 1 field\(s\) to fix \(effort\)", mark)
+            window_shot(app, os.path.join(args.artifacts, "agent_3_validation.png"), since=refused)
             # The refused submit moved the focus to effort.
-            kb.key("3", "Tab", "Tab", "Tab")
-            kb.type("Customer wants a callback about the refund")
+            kb.focus(["3", "Tab", "Tab", "Tab"], "notes")
+            kb.type("Customer wants a callback about the refund", "notes")
             mark = app.mark()
             kb.key("Return")
             rid3, ms = wait_captured(app, mark)
             latencies.append(ms)
-            time.sleep(0.4)
-            window_shot(app, os.path.join(args.artifacts, "agent_4_after_three_calls.png"))
+            logged, _ = wait_line(app, r"call log %s captured" % rid3, mark)
+            window_shot(app, os.path.join(args.artifacts, "agent_4_after_three_calls.png"),
+                        since=logged)
             # The panels under the form: the rep's last calls and the team's hero stories.
+            mark = app.mark()
             app.click_item("tab/1")
-            time.sleep(0.3)
-            window_shot(app, os.path.join(args.artifacts, "agent_5_last_calls.png"))
+            window_shot(app, os.path.join(args.artifacts, "agent_5_last_calls.png"), since=mark)
+            mark = app.mark()
             app.click_item("tab/2")
-            time.sleep(0.3)
-            window_shot(app, os.path.join(args.artifacts, "agent_6_hero_stories.png"))
+            window_shot(app, os.path.join(args.artifacts, "agent_6_hero_stories.png"), since=mark)
             code = app.stop()
             expect(code == 0, "feedback-agent exited with %s on SIGTERM" % code)
 
@@ -222,13 +263,11 @@ def scenario_draft_restore(args):
             with GuiApp(agent_argv(args, config, "--staff-id", "B7"), display) as app:
                 app.wait_for_line(r"rep B7 signed in")
                 app.wait_for_window()
-                time.sleep(0.3)
                 kb = KeyCounter(app)
-                kb.key("ctrl+n")
-                kb.type("C-777")
-                kb.key("Tab", "3", "Tab", "Tab", "Tab", "Tab")
-                kb.type("Half typed praise from a happy customer")
-                time.sleep(0.3)
+                kb.focus(["ctrl+n"], "call_ref")
+                kb.type("C-777", "call_ref")
+                kb.focus(["Tab", "3", "Tab", "Tab", "Tab", "Tab"], "praise.story")
+                kb.type("Half typed praise from a happy customer", "praise.story")
                 mark = app.mark()
                 code = app.stop()  # SIGTERM: the window closes with a half-filled form
                 expect(code == 0, "exit code %s" % code)
@@ -246,10 +285,10 @@ def scenario_draft_restore(args):
 
             # Restart without --staff-id: the rep is remembered and the draft is back.
             with GuiApp(agent_argv(args, config), display) as app:
-                app.wait_for_line(r"restored the unfinished log of B7")
+                restored, _ = wait_line(app, r"restored the unfinished log of B7")
                 app.wait_for_window()
-                time.sleep(0.4)
-                window_shot(app, os.path.join(args.artifacts, "agent_7_draft_restored.png"))
+                window_shot(app, os.path.join(args.artifacts, "agent_7_draft_restored.png"),
+                            since=restored)
                 kb = KeyCounter(app)
                 mark = app.mark()
                 kb.key("ctrl+n", "Tab", "Tab", "2", "Tab", "5", "Return")
