@@ -270,7 +270,7 @@ std::optional<FormEvent> AgentView::MapKey(const KeyPress& press,
 
 ViewIntents AgentView::Draw(const ui::FrameContext& frame, const AgentSession& session,
                             TimeMs now) {
-  metrics_ = MetricsOf(frame.theme);
+  metrics_ = MetricsOf(frame.theme, frame.display_size.y < kCompactBelowHeightPx);
   staff_id_ = session.staff_id();
   ViewIntents out;
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize |
@@ -325,7 +325,8 @@ void AgentView::DrawSignIn(const ui::FrameContext& frame, const AgentSession& se
   const std::string_view loc = session.locale();
   const float full = ImGui::GetContentRegionAvail().x;
   const float width = std::min(full, 420.0f);
-  ImGui::SetCursorPos(ImVec2((frame.display_size.x - width) * 0.5f, frame.display_size.y * 0.22f));
+  ImGui::SetCursorPos(ImVec2(std::floor((frame.display_size.x - width) * 0.5f),
+                            std::floor(frame.display_size.y * 0.22f)));
   ImGui::BeginGroup();
   {
     Card card(theme, metrics_, width);
@@ -418,10 +419,8 @@ void AgentView::DrawHeader(const ui::FrameContext& frame, const AgentSession& se
   std::string line = DescribeSync(sync, now, loc);
   if (!session.device().team.empty()) line = session.device().team + "  ·  " + line;
   TextWrappedColored(c.muted_text, line, width - r * 2.0f - metrics_.gap);
-  if (!sync.last_error.empty()) {
-    TextWrappedColored(c.danger, std::string(Tr(loc, Str::kSyncErrorPrefix)) + sync.last_error,
-                       width);
-  }
+  // The daemon's error text goes with the panels under (or beside) the form: the red dot
+  // says it here, and the form keeps its place on short laptop screens.
   if (!session.problem().empty()) TextWrappedColored(c.danger, session.problem(), width);
   ImGui::Dummy(ImVec2(0.0f, metrics_.gap * 0.5f));
 }
@@ -703,6 +702,10 @@ void AgentView::DrawPanels(const ui::FrameContext& frame, const AgentSession& se
   const ui::Theme& theme = frame.theme;
   const std::string_view loc = session.locale();
   const SessionPanels& panels = session.panels();
+  if (!panels.sync.last_error.empty()) {
+    TextWrappedColored(theme.colors.danger,
+                       std::string(Tr(loc, Str::kSyncErrorPrefix)) + panels.sync.last_error, width);
+  }
   if (!tabs) {
     {
       Card card(theme, metrics_, width);
@@ -799,15 +802,21 @@ void AgentView::DrawTrend(const ui::FrameContext& frame, const AgentSession& ses
     for (const TrendFigure& f : panels.trend.figures) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
+      float cell_x = ImGui::GetCursorPosX();
       TextWrappedInCell(c.text, f.caption);
       if (!f.scale.empty()) {
+        // Beside the caption when it fits, else under it (at the cell's own left edge:
+        // ImGui 1.86 starts a new line in a cell a pixel to the left of it).
         if (TextWidth(f.scale) <= RoomAfterLastItemInCell(metrics_.gap)) {
           ImGui::SameLine(0.0f, metrics_.gap);
+        } else {
+          ImGui::SetCursorPosX(cell_x);
         }
         TextWrappedInCell(c.muted_text, f.scale);
       }
       for (const metrics::MetricValue* v : {&f.last7, &f.last30}) {
         ImGui::TableNextColumn();
+        cell_x = ImGui::GetCursorPosX();
         const std::string n = "n=" + std::to_string(v->n());
         if (v->value()) {
           ImGui::PushFont(frame.fonts.bold);
@@ -815,6 +824,8 @@ void AgentView::DrawTrend(const ui::FrameContext& frame, const AgentSession& ses
           ImGui::PopFont();
           if (TextWidth(n) <= RoomAfterLastItemInCell(metrics_.gap)) {
             ImGui::SameLine(0.0f, metrics_.gap);
+          } else {
+            ImGui::SetCursorPosX(cell_x);
           }
           TextWrappedInCell(c.muted_text, n);
         } else {
