@@ -10,7 +10,11 @@ Scenarios (one CTest test each):
                  the typical log is asserted to take at most 8 keys besides typed text.
   draft_restore  a half-filled log survives closing the window (sealed: its texts are not
                  in the database file) and is finished after the restart.
-  idle           30 s of doing nothing: CPU share and frames drawn, resident memory.
+  idle           30 s of doing nothing: CPU share and frames drawn; resident memory under
+                 80 MB with --software-renderer and no OpenGL/Mesa/LLVM library mapped.
+  laptop         the default window on a 1366x768 screen with a task bar and on a 1280x720
+                 one: inside the usable area by the X server's geometry, Log call visible;
+                 a call logged with real keys at 1366x768 and its record checked.
 """
 
 import argparse
@@ -27,6 +31,7 @@ from xvfb_gui import GuiApp, GuiTestError, XvfbDisplay, png_size, require_tools 
 
 MAX_TYPICAL_KEYS = 8
 MAX_IDLE_CPU = 0.02  # of one core
+MAX_RSS_KB = 80 * 1024  # resident memory with --software-renderer (issue 13: < 80 MB)
 STAFF = "A1042"
 
 
@@ -304,6 +309,94 @@ def scenario_draft_restore(args):
         print("draft restored after restart and logged once")
 
 
+def window_geometry(app):
+    """(x, y, w, h) of the app's window as the X server has it (xdotool getwindowgeometry)."""
+    out = app.display.run_tool(["xdotool", "getwindowgeometry", app._window()])
+    pos = re.search(r"Position: (-?\d+),(-?\d+)", out)
+    size = re.search(r"Geometry: (\d+)x(\d+)", out)
+    expect(pos and size, "unexpected xdotool getwindowgeometry output: %r" % out)
+    return int(pos.group(1)), int(pos.group(2)), int(size.group(1)), int(size.group(2))
+
+
+def resident_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        return int(re.search(r"VmRSS:\s+(\d+) kB", f.read()).group(1))
+
+
+def gl_libraries(pid):
+    """The OpenGL/Mesa/LLVM libraries mapped into the process (none with the X11 framebuffer)."""
+    with open("/proc/%d/maps" % pid) as f:
+        paths = {line.split()[-1] for line in f if ".so" in line}
+    return sorted(p for p in paths if re.search(r"libLLVM|_dri\.so|libGLX|libGL\.so|libgallium", p))
+
+
+def scenario_laptop(args):
+    """The default window on the laptops reps have: a 1366x768 screen with a 32 px task bar
+    (the window manager's work area, _NET_WORKAREA, which SDL reads as the usable bounds)
+    and a bare 1280x720 one. The whole window must be on screen by the X server's own
+    geometry, the Log call button visible without scrolling; at 1366x768 a call is logged
+    with real keys and the stored record checked."""
+    with tempfile.TemporaryDirectory(prefix="agent-e2e-") as folder:
+        config = make_device(args, folder)
+        run([args.seed, config, STAFF, "24"])
+        rid = None
+        for screen_w, screen_h, panel in ((1366, 768, 32), (1280, 720, 0)):
+            with XvfbDisplay(screen_w, screen_h) as display:
+                usable_h = screen_h - panel
+                if panel:
+                    display.run_tool(["xprop", "-root", "-format", "_NET_WORKAREA", "32c", "-set",
+                                      "_NET_WORKAREA", "0,0,%d,%d" % (screen_w, usable_h)])
+                argv = [args.agent, "--device-config", config, "--staff-id", STAFF, "--dpi", "96",
+                        "--software-renderer", "--log-level", "debug", "--log-frames"]
+                with GuiApp(argv, display) as app:
+                    _, placed = wait_line(app, r"window (\d+)x(\d+) at (-?\d+),(-?\d+)")
+                    app.wait_for_window()
+                    x, y, w, h = window_geometry(app)
+                    print("%dx%d screen, %d px usable: window %dx%d at %d,%d" % (
+                        screen_w, screen_h, usable_h, w, h, x, y))
+                    expect(x >= 0 and y >= 0 and x + w <= screen_w and y + h <= usable_h,
+                           "window %dx%d at %d,%d is not inside the usable %dx%d" % (
+                               w, h, x, y, screen_w, usable_h))
+                    expect((w, h) == (int(placed.group(1)), int(placed.group(2))),
+                           "X geometry %dx%d differs from the app's placement %s" % (
+                               w, h, placed.group(0)))
+                    expect(w == 480 and h == usable_h, "window %dx%d, expected 480x%d" % (
+                        w, h, usable_h))
+                    lx, ly, lw, lh = app.item("log-call")
+                    expect(ly >= 0 and ly + lh <= h and lx + lw <= w,
+                           "Log call at %d,%d %dx%d is not visible in the %dx%d window" % (
+                               lx, ly, lw, lh, w, h))
+                    shot = os.path.join(args.artifacts, "agent_laptop_%dx%d.png" % (screen_w, screen_h))
+                    drawn(app, 0)
+                    display.screenshot(shot)
+                    print("screenshot:", shot)
+                    if screen_w != 1366:
+                        continue
+                    # A call, keyboard only.
+                    kb = KeyCounter(app)
+                    mark = app.mark()
+                    kb.focus(["ctrl+n"], "call_ref")
+                    kb.type("L-1366", "call_ref")
+                    kb.key("Tab", "2", "Tab", "4", "Tab", "7", "Return")
+                    logged, m = wait_line(app, r"call log (\S+) captured durably", mark)
+                    rid = m.group(1)
+                    window_shot(app, os.path.join(args.artifacts, "agent_laptop_logged.png"),
+                                since=logged, size=(w, h))
+                    rss = resident_kb(app.pid)
+                    print("VmRSS after a logged call: %d kB; GL libraries mapped: %s" % (
+                        rss, gl_libraries(app.pid) or "none"))
+                    expect(rss <= MAX_RSS_KB, "VmRSS %d kB (max %d kB with --software-renderer)" % (
+                        rss, MAX_RSS_KB))
+        records = dump_records(args, folder)
+        expect(len(records) == 1, "expected 1 pending record, got %d" % len(records))
+        r = records[0]
+        a = answers(r)
+        expect(r["id"] == rid and r["staff_id"] == STAFF and r["status"] == "complete",
+               "record %s" % r)
+        expect(a["call_ref"]["t"] == "L-1366" and a["greeting"]["n"] == 2 and
+               a["resolution"]["c"] == ["escalated"] and a["effort"]["n"] == 7, "answers %s" % a)
+
+
 def scenario_idle(args):
     with tempfile.TemporaryDirectory(prefix="agent-e2e-") as folder:
         config = make_device(args, folder)
@@ -314,11 +407,16 @@ def scenario_idle(args):
             app.wait_for_window()
             app.measure_idle(2.0)  # let start-up frames settle
             cpu, frames = app.measure_idle(args.idle_seconds)
-            with open("/proc/%d/status" % app.pid) as f:
-                rss = re.search(r"VmRSS:\s+(\d+) kB", f.read()).group(1)
+            rss = resident_kb(app.pid)
+            gl = gl_libraries(app.pid)
             print("start to first frame: %s ms" % first.group(1))
-            print("idle over %.0f s: cpu=%.3f%% of one core, frames=%d, VmRSS=%s kB" % (
+            print("idle over %.0f s: cpu=%.3f%% of one core, frames=%d, VmRSS=%d kB" % (
                 args.idle_seconds, cpu * 100.0, frames, rss))
+            print("GL libraries mapped: %s" % (", ".join(gl) or "none"))
+            # The software renderer presents through X11's framebuffer: no Mesa, no LLVM.
+            expect(rss <= MAX_RSS_KB, "VmRSS %d kB (max %d kB with --software-renderer)" % (
+                rss, MAX_RSS_KB))
+            expect(not gl, "OpenGL libraries loaded with --software-renderer: %s" % gl)
             # It still answers at once after sleeping.
             mark = app.mark()
             app.key("ctrl+n")
@@ -330,7 +428,7 @@ def scenario_idle(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("scenario", choices=["three_calls", "draft_restore", "idle"])
+    parser.add_argument("scenario", choices=["three_calls", "draft_restore", "idle", "laptop"])
     parser.add_argument("--agent", required=True)
     parser.add_argument("--testkit", required=True)
     parser.add_argument("--seed", required=True)
@@ -338,9 +436,9 @@ def main():
     parser.add_argument("--idle-seconds", type=float, default=30.0)
     args = parser.parse_args()
     os.makedirs(args.artifacts, exist_ok=True)
-    require_tools("Xvfb", "xdotool", "import")
+    require_tools("Xvfb", "xdotool", "import", "xprop")
     {"three_calls": scenario_three_calls, "draft_restore": scenario_draft_restore,
-     "idle": scenario_idle}[args.scenario](args)
+     "idle": scenario_idle, "laptop": scenario_laptop}[args.scenario](args)
     print("PASS", args.scenario)
 
 
