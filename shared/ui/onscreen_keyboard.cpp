@@ -178,10 +178,12 @@ std::optional<KeyPress> OnScreenKeyboard(const char* id, bool shift, const Theme
       case KeyAction::kCharacter:
         break;
     }
-    const ImVec2 ts = ImGui::CalcTextSize(text->c_str());
-    const ImVec2 center = k.rect.Center();
-    dl->AddText(ImVec2(std::floor(center.x - ts.x * 0.5f), std::floor(center.y - ts.y * 0.5f)), ink,
-                text->c_str());
+    const float inset = std::min(4.0f, k.rect.Width() * 0.06f);
+    const Rect box{ImVec2(k.rect.min.x + inset, k.rect.min.y), ImVec2(k.rect.max.x - inset, k.rect.max.y)};
+    const FittedText fitted =
+        FitText(ImGui::GetFont(), ImGui::GetFontSize(), *text, ImVec2(box.Width(), box.Height()));
+    DrawFittedText(dl, ImGui::GetFont(), ImGui::GetFontSize(), fitted, box, ink, TextAlign::kCenter,
+                   ProbeEnabled() ? std::string(id) + "/" + k.probe_name + "/label" : std::string());
   }
   ImGui::PopID();
   ImGui::SetCursorScreenPos(origin);
