@@ -1,5 +1,9 @@
 #include "logic/kiosk_options.h"
 
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -98,6 +102,18 @@ Command ParseCommandLine(int argc, const char* const* argv, const std::string& d
 std::string AdminPinPath(const KioskOptions& options) {
   if (!options.admin_pin_file.empty()) return options.admin_pin_file;
   return (std::filesystem::path(options.device_config).parent_path() / "kiosk_admin.pin").string();
+}
+
+std::optional<float> ReadDisplayDpi(const std::string& device_config_path) {
+  std::ifstream in(device_config_path);
+  if (!in) return std::nullopt;
+  nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("display_dpi") || !j["display_dpi"].is_number()) {
+    return std::nullopt;
+  }
+  const float dpi = j["display_dpi"].get<float>();
+  if (dpi < 50.0f || dpi > 600.0f) return std::nullopt;
+  return dpi;
 }
 
 }  // namespace feedback::kiosk
