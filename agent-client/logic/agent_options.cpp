@@ -2,8 +2,10 @@
 
 #include <CLI/CLI.hpp>
 #include <exception>
-#include <regex>
+#include <optional>
 #include <sstream>
+
+#include "core/window_size.h"
 
 namespace feedback::agent {
 namespace {
@@ -73,17 +75,16 @@ ParsedOptions ParseAgentOptions(const std::vector<std::string>& args,
     return parsed;
   }
 
-  static const std::regex kSize(R"(([0-9]{2,5})x([0-9]{2,5}))");
-  std::smatch m;
-  if (!std::regex_match(window, m, kSize) || std::stoi(m[1]) < 320 || std::stoi(m[2]) < 400) {
+  const std::optional<WindowSize> size = ParseWindowSize(window);
+  if (!size || size->width < 320 || size->height < 400) {
     parsed.exit = true;
     parsed.exit_code = 2;
     parsed.output = "feedback-agent: --window " + window +
                     ": expected WIDTHxHEIGHT of at least 320x400, e.g. --window 480x860\n";
     return parsed;
   }
-  o.width = std::stoi(m[1]);
-  o.height = std::stoi(m[2]);
+  o.width = size->width;
+  o.height = size->height;
   return parsed;
 }
 
