@@ -26,10 +26,10 @@
 #include "core/clock.h"
 #include "fuzz_common.h"
 #include "protocol/sha256.h"
-#include "sync/central/dashboard_api.h"
-#include "sync/central/password_hash.h"
-#include "sync/central/seed.h"
-#include "sync/central/sqlite_central_store.h"
+#include "sync/central/dashboard/dashboard_api.h"
+#include "sync/central/dashboard/password_hash.h"
+#include "sync/central/cli/seed.h"
+#include "sync/central/store/sqlite/sqlite_central_store.h"
 
 using feedback::fuzz::Check;
 using feedback::fuzz::Fields;

@@ -34,10 +34,10 @@
 #include "protocol/enrollment_token.h"
 #include "protocol/messages.h"
 #include "protocol/request_signing.h"
-#include "sync/central/device_api.h"
-#include "sync/central/ingestor.h"
-#include "sync/central/seed.h"
-#include "sync/central/sqlite_central_store.h"
+#include "sync/central/ingest/device_api.h"
+#include "sync/central/ingest/ingestor.h"
+#include "sync/central/cli/seed.h"
+#include "sync/central/store/sqlite/sqlite_central_store.h"
 
 using feedback::fuzz::Check;
 using feedback::fuzz::Fields;

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "fuzz_common.h"
-#include "sync/central/staff_csv.h"
+#include "sync/central/cli/staff_csv.h"
 
 using feedback::fuzz::Check;
 using feedback::fuzz::CsvQuote;
