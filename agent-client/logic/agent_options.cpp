@@ -2,9 +2,10 @@
 
 #include <CLI/CLI.hpp>
 #include <exception>
-#include <regex>
+#include <optional>
 #include <sstream>
 
+#include "core/window_size.h"
 #include "logic/window_placement.h"
 
 namespace feedback::agent {
@@ -76,10 +77,8 @@ ParsedOptions ParseAgentOptions(const std::vector<std::string>& args,
     return parsed;
   }
 
-  static const std::regex kSize(R"(([0-9]{2,5})x([0-9]{2,5}))");
-  std::smatch m;
-  if (!std::regex_match(window, m, kSize) || std::stoi(m[1]) < kMinWindowSize.w ||
-      std::stoi(m[2]) < kMinWindowSize.h) {
+  const std::optional<WindowSize> size = ParseWindowSize(window);
+  if (!size || size->width < kMinWindowSize.w || size->height < kMinWindowSize.h) {
     parsed.exit = true;
     parsed.exit_code = 2;
     parsed.output = "feedback-agent: --window " + window +
@@ -87,8 +86,8 @@ ParsedOptions ParseAgentOptions(const std::vector<std::string>& args,
                     "x" + std::to_string(kMinWindowSize.h) + ", e.g. --window 480x860\n";
     return parsed;
   }
-  o.width = std::stoi(m[1]);
-  o.height = std::stoi(m[2]);
+  o.width = size->width;
+  o.height = size->height;
   return parsed;
 }
 

@@ -7,8 +7,9 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
-#include <regex>
+#include <optional>
 
+#include "core/window_size.h"
 #include "logic/admin_pin.h"
 
 namespace feedback::kiosk {
@@ -86,16 +87,15 @@ Command ParseCommandLine(int argc, const char* const* argv, const std::string& d
     cmd.kind = Command::Kind::kSetPin;
     return cmd;
   }
-  static const std::regex kWindow(R"((\d{3,5})x(\d{3,5}))");
-  std::smatch m;
-  if (!std::regex_match(window, m, kWindow)) {
+  const std::optional<WindowSize> size = ParseWindowSize(window);
+  if (!size || size->width < 100 || size->height < 100) {
     std::fprintf(stderr, "--window: expected WxH such as 1920x1080, got \"%s\"\n", window.c_str());
     cmd.kind = Command::Kind::kExit;
     cmd.exit_code = 2;
     return cmd;
   }
-  o.width = std::stoi(m[1].str());
-  o.height = std::stoi(m[2].str());
+  o.width = size->width;
+  o.height = size->height;
   return cmd;
 }
 

@@ -403,12 +403,34 @@ Status CentralServer::Bind() {
 }
 
 Status CentralServer::Run() {
-  if (!server_->listen_after_bind()) {
-    return Status::Unavailable("the HTTP server stopped with an error");
+  {
+    std::lock_guard<std::mutex> lock(run_mu_);
+    if (stop_requested_) return Status::Ok();
+    run_started_ = true;
   }
+  const bool ok = server_->listen_after_bind();
+  {
+    std::lock_guard<std::mutex> lock(run_mu_);
+    run_finished_ = true;
+  }
+  run_cv_.notify_all();
+  if (!ok) return Status::Unavailable("the HTTP server stopped with an error");
   return Status::Ok();
 }
 
-void CentralServer::Stop() { server_->stop(); }
+void CentralServer::Stop() {
+  std::unique_lock<std::mutex> lock(run_mu_);
+  stop_requested_ = true;
+  if (!run_started_) return;  // Run() sees the flag and never serves
+  // Run() has begun but httplib may not have reached its loop yet, where a
+  // stop() would be a no-op: call stop() once httplib says it is running (once
+  // only - a second stop() on a closed socket asserts in httplib). httplib
+  // 0.11 has no readiness callback, so this polls; it lasts microseconds.
+  while (!run_finished_ && !server_->is_running()) {
+    run_cv_.wait_for(lock, std::chrono::milliseconds(1));
+  }
+  if (!run_finished_) server_->stop();
+  run_cv_.wait(lock, [this] { return run_finished_; });
+}
 
 }  // namespace feedback::central

@@ -7,12 +7,15 @@
 // a loopback address and only when asked for (Create refuses otherwise).
 //
 // Threading: Run() blocks on the calling thread and serves on httplib's
-// worker pool; Stop() may be called from any thread (e.g. a signal thread).
+// worker pool; Stop() may be called from any thread (e.g. a signal thread),
+// at any moment: a Stop() before or while Run() starts makes Run() return.
 // Borrows the DeviceApi and the pool, which must outlive the server.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -57,8 +60,10 @@ class CentralServer {
 
   // Binds the listen address; afterwards port() is the real port.
   Status Bind();
-  // Serves until Stop(). Bind() first.
+  // Serves until Stop(). Bind() first. Returns at once if Stop() came first.
   Status Run();
+  // Makes Run() return (requests in progress finish first) and waits until it
+  // has; returns at once when Run() has not started (it then never serves).
   void Stop();
 
   int port() const { return port_; }
@@ -76,6 +81,14 @@ class CentralServer {
   std::unique_ptr<httplib::Server> server_;
   int port_ = 0;
   std::atomic<int> ingests_in_flight_{0};
+
+  // Run()/Stop() hand-off: httplib ignores stop() until its listen loop has
+  // marked itself running, so Stop() alone could be lost (issue 14).
+  std::mutex run_mu_;
+  std::condition_variable run_cv_;
+  bool stop_requested_ = false;  // guarded by run_mu_
+  bool run_started_ = false;     // guarded by run_mu_
+  bool run_finished_ = false;    // guarded by run_mu_
 };
 
 }  // namespace feedback::central
