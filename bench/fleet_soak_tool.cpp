@@ -635,13 +635,15 @@ int VerdictCommand(const std::string& central_db, const std::string& devices_fil
   {
     Result<Statement> q = central->Prepare("SELECT record_id FROM records");
     if (!q.ok()) return fail(q.status());
-    while (*q->Step()) {
+    for (Result<bool> row = q->Step(); !row.ok() || *row; row = q->Step()) {
+      if (!row.ok()) return fail(row.status());
       ++stored[q->ColumnText(0)];
       ++in_records;
     }
     Result<Statement> qq = central->Prepare("SELECT record_id, reason FROM quarantine");
     if (!qq.ok()) return fail(qq.status());
-    while (*qq->Step()) {
+    for (Result<bool> row = qq->Step(); !row.ok() || *row; row = qq->Step()) {
+      if (!row.ok()) return fail(row.status());
       ++stored[qq->ColumnText(0)];
       ++in_quarantine;
       // Reasons name the record first ("record <id>: ..."): count by what follows.
@@ -685,9 +687,6 @@ int VerdictCommand(const std::string& central_db, const std::string& devices_fil
                                   " stored records were never captured" + Example(unexpected));
   v.Check(unacknowledged == 0, std::to_string(unacknowledged) +
                                    " captured records not acknowledged on their device");
-  Result<int64_t> dups_in_records = central->QueryInt(
-      "SELECT COUNT(*) FROM (SELECT record_id FROM records GROUP BY record_id HAVING COUNT(*) > 1)");
-  if (!dups_in_records.ok()) return fail(dups_in_records.status());
   Result<Statement> integrity = central->Prepare("PRAGMA integrity_check");
   if (!integrity.ok() || !*integrity->Step()) return fail(Status::IoError("integrity_check"));
   const std::string integrity_text = integrity->ColumnText(0);
