@@ -71,7 +71,7 @@
 #include "model/survey.h"
 #include "store/sqlite.h"
 #include "sync/central/raw_scores.h"
-#include "sync/central/rollup_delta.h"
+#include "sync/central/store/rollup_delta.h"
 #include "typical_record.h"
 
 namespace feedback::soak {
