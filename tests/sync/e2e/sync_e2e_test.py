@@ -115,8 +115,8 @@ class Central:
     def url(self):
         return f"{'https' if self.https else 'http'}://127.0.0.1:{self.port}"
 
-    def start(self):
-        cmd = [ARGS.central, "serve", "--data-dir", self.dir, "--listen", f"127.0.0.1:{self.port}"]
+    def start(self, extra=()):
+        cmd = [ARGS.central, "serve", "--data-dir", self.dir, "--listen", f"127.0.0.1:{self.port}", *extra]
         if not self.https:
             cmd.append("--insecure-http-loopback")
         self.proc = spawn(cmd, self.log)
