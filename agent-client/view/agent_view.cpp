@@ -3,6 +3,7 @@
 #include <imgui.h>
 #include <imgui_internal.h>  // ClearActiveID / GetActiveID: the form model owns the focus
 #include <imgui_stdlib.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cfloat>
@@ -754,6 +755,7 @@ void AgentView::DrawPanels(const ui::FrameContext& frame, const AgentSession& se
                      ImVec2(w, ImGui::GetFrameHeight()), panel_tab_ == i, theme,
                      metrics_.card_rounding)) {
         panel_tab_ = i;
+        spdlog::debug("panel tab {} shown", i);  // tests wait on this line
       }
       ImGui::PopFont();
     }

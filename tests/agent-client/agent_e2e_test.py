@@ -209,12 +209,11 @@ def scenario_three_calls(args):
             window_shot(app, os.path.join(args.artifacts, "agent_4_after_three_calls.png"),
                         since=logged)
             # The panels under the form: the rep's last calls and the team's hero stories.
-            mark = app.mark()
-            app.click_item("tab/1")
-            window_shot(app, os.path.join(args.artifacts, "agent_5_last_calls.png"), since=mark)
-            mark = app.mark()
-            app.click_item("tab/2")
-            window_shot(app, os.path.join(args.artifacts, "agent_6_hero_stories.png"), since=mark)
+            for tab, shot in ((1, "agent_5_last_calls.png"), (2, "agent_6_hero_stories.png")):
+                mark = app.mark()
+                app.click_item("tab/%d" % tab)
+                shown, _ = wait_line(app, r"panel tab %d shown$" % tab, mark)
+                window_shot(app, os.path.join(args.artifacts, shot), since=shown)
             code = app.stop()
             expect(code == 0, "feedback-agent exited with %s on SIGTERM" % code)
 
