@@ -327,7 +327,7 @@ void AgentView::DrawSignIn(const ui::FrameContext& frame, const AgentSession& se
   const float full = ImGui::GetContentRegionAvail().x;
   const float width = std::min(full, 420.0f);
   ImGui::SetCursorPos(ImVec2(std::floor((frame.display_size.x - width) * 0.5f),
-                            std::floor(frame.display_size.y * 0.22f)));
+                             std::floor(frame.display_size.y * 0.22f)));
   ImGui::BeginGroup();
   {
     Card card(theme, metrics_, width);
@@ -617,11 +617,11 @@ void AgentView::DrawField(const ui::FrameContext& frame, const FormState& form, 
     scroll_to_focus_ = false;
     const ImVec2 min = ImGui::GetItemRectMin();
     const ImVec2 max = ImGui::GetItemRectMax();
-    ImGui::ScrollToRect(ImGui::GetCurrentWindow(),
-                        ImRect(ImVec2(min.x, min.y - ImGui::GetTextLineHeightWithSpacing() -
-                                                 metrics_.gap),
-                               ImVec2(max.x, max.y + metrics_.gap)),
-                        ImGuiScrollFlags_KeepVisibleEdgeY);
+    ImGui::ScrollToRect(
+        ImGui::GetCurrentWindow(),
+        ImRect(ImVec2(min.x, min.y - ImGui::GetTextLineHeightWithSpacing() - metrics_.gap),
+               ImVec2(max.x, max.y + metrics_.gap)),
+        ImGuiScrollFlags_KeepVisibleEdgeY);
   }
   if (focused) {
     const float grow = metrics_.focus_ring + 2.0f;
