@@ -1,7 +1,10 @@
 #include "ui/kiosk_screens.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <string>
 
@@ -27,6 +30,7 @@ struct Layout {
   float col_x = 0;   // the centred content column
   float col_w = 0;
   float nav_h = 0;  // Back / Next buttons
+  float space = 1;  // 0.35..1: how much room the screen has for decorative spacing
   bool landscape = true;
 };
 
@@ -42,6 +46,8 @@ struct Ctx {
   std::vector<Event>& out;
 
   float Mm(float mm) const { return t.MmToPx(mm); }
+  // Decorative spacing: `mm` on a roomy screen, less on a small one.
+  float Sp(float mm) const { return t.MmToPx(mm * l.space); }
   std::string_view S(Str id) const { return Tr(id, locale); }
   std::string_view SurveyText(const LocalizedText& text) const {
     return in.state.survey ? in.state.survey->Text(text, locale) : std::string_view();
@@ -53,22 +59,29 @@ Layout MakeLayout(const ui::FrameContext& f) {
   Layout l;
   l.w = f.display_size.x;
   l.h = f.display_size.y;
-  l.margin = t.MmToPx(8.0f);
+  // Decorative spacing follows the screen's short side (full from 200 mm up).
+  l.space = std::clamp(std::min(t.PxToMm(l.w), t.PxToMm(l.h)) / 200.0f, 0.35f, 1.0f);
+  l.margin = std::max(t.MmToPx(2.0f), t.MmToPx(8.0f * l.space));
   l.gap = t.GapPx();
   l.target = t.MinTargetPx();
-  l.top_h = l.target + 2.0f * t.MmToPx(4.0f);
+  l.top_h = l.target + 2.0f * t.MmToPx(std::max(1.2f, 4.0f * l.space));
   l.col_w = std::min(l.w - 2.0f * l.margin, t.MmToPx(270.0f));
   l.col_x = std::floor((l.w - l.col_w) * 0.5f);
-  l.nav_h = std::max(l.target, t.MmToPx(18.0f));
+  l.nav_h = std::max(l.target, t.MmToPx(18.0f * l.space));
   l.landscape = l.w > l.h * 1.15f;
   return l;
 }
 
 size_t CodePoints(std::string_view text) { return ui::Utf8Length(text); }
 
-// Long prompts get the smaller of the two display fonts so they still fit.
-ImFont* PromptFont(const Ctx& c, std::string_view text) {
-  return CodePoints(text) <= 80 ? c.fonts.title : c.fonts.large;
+// Long prompts get the smaller of the display fonts so they still fit; on a small
+// screen the prompt may take at most `max_h` pixels.
+ImFont* PromptFont(const Ctx& c, std::string_view text, float max_h = FLT_MAX) {
+  ImFont* preferred = CodePoints(text) <= 80 ? c.fonts.title : c.fonts.large;
+  for (ImFont* f : {preferred, c.fonts.large, c.fonts.bold}) {
+    if (MeasureTextBlock(f, text, c.l.col_w) <= max_h) return f;
+  }
+  return c.fonts.bold;
 }
 
 float TextWidth(ImFont* font, std::string_view text) {
@@ -97,21 +110,8 @@ void TopBar(Ctx& c, bool admin_corner, bool show_progress) {
   const float r = l.top_h * 0.34f;
   const ImVec2 mark(l.margin + r, l.top_h * 0.48f);
   DrawLogo(c, mark, r);
-  float text_x = mark.x + r + c.Mm(4.0f);
-  if (c.t.name != "default" && !c.t.name.empty()) {
-    c.dl->AddText(c.fonts.large, c.fonts.large->FontSize,
-                  ImVec2(text_x, std::floor(mark.y - c.fonts.large->FontSize * 0.5f)),
-                  col.text.ToU32(), c.t.name.c_str());
-    text_x += TextWidth(c.fonts.large, c.t.name);
-  }
-  if (admin_corner) {
-    // Staff open the admin PIN pad by tapping the brand mark five times; customers
-    // see nothing to press here.
-    if (TouchTarget("##admin-corner", Rect{ImVec2(0, 0), ImVec2(mark.x + r + c.Mm(6.0f), l.top_h)},
-                    "admin-corner")) {
-      c.out.push_back(AdminCornerTap{});
-    }
-  }
+  const float corner_right = std::max(mark.x + r + c.Sp(6.0f), l.target);
+  float left_end = mark.x + r + c.Sp(4.0f);
 
   // Language switch, right-aligned: every screen offers it.
   std::vector<ui::LanguageOption> languages;
@@ -120,6 +120,7 @@ void TopBar(Ctx& c, bool admin_corner, bool show_progress) {
       languages.push_back({code, LanguageName(code)});
     }
   }
+  float lang_x = l.w - l.margin;
   if (languages.size() > 1) {
     ImGui::PushFont(c.fonts.bold);
     const float pad = c.Mm(c.t.sizing.padding_mm);
@@ -128,12 +129,31 @@ void TopBar(Ctx& c, bool admin_corner, bool show_progress) {
       width += std::max(l.target, ImGui::CalcTextSize(o.label.c_str()).x + 2.0f * pad) + l.gap;
     }
     width -= l.gap;
-    ImGui::SetCursorScreenPos(
-        ImVec2(l.w - l.margin - width, std::floor((l.top_h - l.target) * 0.5f)));
+    lang_x = l.w - l.margin - width;
+    ImGui::SetCursorScreenPos(ImVec2(lang_x, std::floor((l.top_h - l.target) * 0.5f)));
     if (auto tapped = ui::LanguageSwitch("lang", languages, c.locale, c.t)) {
       c.out.push_back(SetLocale{languages[*tapped].code});
     }
     ImGui::PopFont();
+  }
+
+  // The brand name, when the brand has one and there is room beside the logo.
+  if (c.t.name != "default" && !c.t.name.empty() && !show_progress) {
+    const float tw = TextWidth(c.fonts.large, c.t.name);
+    if (lang_x - c.Sp(4.0f) - left_end > tw) {
+      DrawTextBlock(c.dl, c.fonts.large, c.t.name, left_end,
+                    std::floor(mark.y - c.fonts.large->FontSize * 0.5f), tw + 1.0f,
+                    col.text.ToU32(), Align::kLeft);
+      left_end += tw;
+    }
+  }
+  if (admin_corner) {
+    // Staff open the admin PIN pad by tapping the brand mark five times; customers
+    // see nothing to press here.
+    if (TouchTarget("##admin-corner", Rect{ImVec2(0, 0), ImVec2(corner_right, l.top_h)},
+                    "admin-corner")) {
+      c.out.push_back(AdminCornerTap{});
+    }
   }
 
   if (show_progress) {
@@ -141,15 +161,27 @@ void TopBar(Ctx& c, bool admin_corner, bool show_progress) {
     if (p.total > 0) {
       const std::string label =
           Format(c.S(Str::kQuestionOf), {std::to_string(p.current), std::to_string(p.total)});
+      // Centred on the screen when that keeps it clear of the logo and the languages,
+      // else centred in the room between them; the type shrinks before it would touch.
+      const float room_l = corner_right + c.Sp(3.0f);
+      const float room_r = lang_x - c.Sp(3.0f);
+      const float room = std::max(1.0f, room_r - room_l);
       ImFont* font = c.fonts.bold;
-      const float bar_w = std::min(c.Mm(70.0f), l.w * 0.3f);
-      const float y = l.top_h * 0.5f - font->FontSize * 0.85f;
-      c.dl->AddText(font, font->FontSize,
-                    ImVec2(std::floor(l.w * 0.5f - TextWidth(font, label) * 0.5f), y),
-                    col.muted_text.ToU32(), label.c_str());
-      const float by = y + font->FontSize * 1.35f;
+      const ui::FittedText fitted =
+          ui::FitText(font, font->FontSize, label, ImVec2(room, font->FontSize * 1.2f), 0.6f);
+      const float half = std::min(room, std::max(fitted.size.x, c.Mm(70.0f))) * 0.5f;
+      float cx = l.w * 0.5f;
+      if (cx - half < room_l || cx + half > room_r) cx = (room_l + room_r) * 0.5f;
+      const float text_h = fitted.size.y;
       const float bh = c.Mm(1.8f);
-      const ImVec2 b0(std::floor(l.w * 0.5f - bar_w * 0.5f), by);
+      const float block_h = text_h + c.Mm(1.5f) + bh;
+      const float y = std::floor((l.top_h - block_h) * 0.5f);
+      ui::DrawFittedText(c.dl, font, font->FontSize, fitted,
+                         Rect{ImVec2(cx - half, y), ImVec2(cx + half, y + text_h)},
+                         col.muted_text.ToU32(), ui::TextAlign::kCenter, "progress", true);
+      const float bar_w = std::min(c.Mm(70.0f), 2.0f * half);
+      const float by = y + text_h + c.Mm(1.5f);
+      const ImVec2 b0(std::floor(cx - bar_w * 0.5f), by);
       c.dl->AddRectFilled(b0, ImVec2(b0.x + bar_w, by + bh), col.outline.ToU32(), bh);
       const float frac = static_cast<float>(p.current) / static_cast<float>(p.total);
       c.dl->AddRectFilled(b0, ImVec2(b0.x + bar_w * frac, by + bh), col.primary.ToU32(), bh);
@@ -157,32 +189,75 @@ void TopBar(Ctx& c, bool admin_corner, bool show_progress) {
   }
 }
 
-// Back (left) and Next / Skip (right) at the bottom of a question screen.
-void NavBar(Ctx& c, bool show_back, std::string_view next_label, bool next_primary) {
-  const Layout& l = c.l;
-  const float y = l.h - l.margin - l.nav_h;
+// Back (left) and Next / Skip (right) inside `row`, each as wide as its label wants
+// (Back 50 mm, Next 62 mm on a roomy screen), both narrower when the row is short of
+// room - their labels then wrap or shrink inside them.
+void NavButtons(Ctx& c, bool show_back, std::string_view next_label, bool next_primary,
+                const Rect& row) {
   ImGui::PushFont(c.fonts.large);
+  const float pad = c.Mm(c.t.sizing.padding_mm);
+  float back_w = show_back ? std::max(c.Sp(50.0f), TextWidth(c.fonts.large, c.S(Str::kBack)) +
+                                                       2.0f * pad)
+                           : 0.0f;
+  float next_w = next_label.empty() ? 0.0f
+                                    : std::max(c.Sp(62.0f), TextWidth(c.fonts.large, next_label) +
+                                                                c.Sp(16.0f) + pad);
+  if (row.Height() >= 2.0f * c.l.target + c.l.gap - 0.5f && row.Width() < c.l.col_w * 0.5f) {
+    // A column beside the fields: Next on top, Back under it.
+    const float h = (row.Height() - c.l.gap) * 0.5f;
+    if (!next_label.empty()) {
+      ImGui::SetCursorScreenPos(row.min);
+      if (ui::BigButton("next", next_label, c.t,
+                        next_primary ? ui::ButtonKind::kPrimary : ui::ButtonKind::kSecondary,
+                        ImVec2(row.Width(), h))) {
+        c.out.push_back(Next{});
+      }
+    }
+    if (show_back) {
+      ImGui::SetCursorScreenPos(ImVec2(row.min.x, row.max.y - h));
+      if (ui::BigButton("back", c.S(Str::kBack), c.t, ui::ButtonKind::kSecondary,
+                        ImVec2(row.Width(), h))) {
+        c.out.push_back(Back{});
+      }
+    }
+    ImGui::PopFont();
+    return;
+  }
+  const float room = row.Width() - (show_back && !next_label.empty() ? c.l.gap * 2.0f : 0.0f);
+  if (back_w + next_w > room) {
+    const float k = room / (back_w + next_w);
+    back_w = std::max(c.l.target, back_w * k);
+    next_w = std::max(c.l.target, next_w * k);
+  }
+  const float h = row.Height();
   if (show_back) {
-    ImGui::SetCursorScreenPos(ImVec2(l.col_x, y));
+    ImGui::SetCursorScreenPos(row.min);
     if (ui::BigButton("back", c.S(Str::kBack), c.t, ui::ButtonKind::kSecondary,
-                      ImVec2(c.Mm(50.0f), l.nav_h))) {
+                      ImVec2(back_w, h))) {
       c.out.push_back(Back{});
     }
   }
   if (!next_label.empty()) {
-    const float w = std::max(c.Mm(62.0f), TextWidth(c.fonts.large, next_label) + c.Mm(16.0f));
-    ImGui::SetCursorScreenPos(ImVec2(l.col_x + l.col_w - w, y));
+    ImGui::SetCursorScreenPos(ImVec2(row.max.x - next_w, row.min.y));
     if (ui::BigButton("next", next_label, c.t,
                       next_primary ? ui::ButtonKind::kPrimary : ui::ButtonKind::kSecondary,
-                      ImVec2(w, l.nav_h))) {
+                      ImVec2(next_w, h))) {
       c.out.push_back(Next{});
     }
   }
   ImGui::PopFont();
 }
 
-float DrawPrompt(Ctx& c, std::string_view text, float y) {
-  return DrawTextBlock(c.dl, PromptFont(c, text), text, c.l.w * 0.5f, y, c.l.col_w,
+// Back (left) and Next / Skip (right) at the bottom of a question screen.
+void NavBar(Ctx& c, bool show_back, std::string_view next_label, bool next_primary) {
+  const Layout& l = c.l;
+  NavButtons(c, show_back, next_label, next_primary,
+             Rect{ImVec2(l.col_x, l.h - l.margin - l.nav_h),
+                  ImVec2(l.col_x + l.col_w, l.h - l.margin)});
+}
+
+float DrawPrompt(Ctx& c, std::string_view text, float y, float max_h = FLT_MAX) {
+  return DrawTextBlock(c.dl, PromptFont(c, text, max_h), text, c.l.w * 0.5f, y, c.l.col_w,
                        c.t.colors.text.ToU32(), Align::kCenter);
 }
 
@@ -310,7 +385,7 @@ std::vector<std::string> OptionLabels(const Ctx& c, const Question& q) {
 
 // Draws a text box for `field`; tapping it moves the keyboard's focus there.
 float DrawTextField(Ctx& c, const Question& q, TextField field, std::string_view caption,
-                    ImVec2 pos, float width, bool multiline) {
+                    ImVec2 pos, float width, bool multiline, float box_h) {
   const Session& s = c.in.state.session;
   const ui::ThemeColors& col = c.t.colors;
   float y = pos.y;
@@ -319,9 +394,7 @@ float DrawTextField(Ctx& c, const Question& q, TextField field, std::string_view
         DrawTextBlock(c.dl, c.fonts.bold, caption, pos.x, y, width, col.text.ToU32(), Align::kLeft);
     y += c.Mm(1.5f);
   }
-  const float pad = c.Mm(3.5f);
-  const float box_h = multiline ? c.Mm(c.l.landscape ? 44.0f : 40.0f)
-                                : std::max(c.l.target, c.fonts.large->FontSize + 2.0f * pad);
+  const float pad = c.Mm(3.0f * c.l.space + 0.5f);
   const Rect box{ImVec2(pos.x, y), ImVec2(pos.x + width, y + box_h)};
   const std::string probe = "field/" + std::string(TextFieldName(field));
   if (TouchTarget(("##" + probe).c_str(), box, probe)) c.out.push_back(FocusField{field});
@@ -386,76 +459,239 @@ struct FieldSpec {
   bool multiline;
 };
 
-// A typing screen: prompt, the fields, and the on-screen keyboard (beside the
-// fields on a landscape screen, under them on a portrait one).
-void DrawKeyboardScreen(Ctx& c, const Question& q, std::string_view prompt, std::string_view chip,
-                        const std::vector<FieldSpec>& fields) {
+// Where everything of a typing screen goes. Candidates are tried in order - the
+// keyboard beside the fields (landscape), under them, then the narrow (7 keys a row)
+// and compact (4 rows) keyboards - and the first whose keys reach the theme's target
+// size wins; failing that, the one with the largest keys. The fields always sit above
+// or beside the keyboard, never under it, and so do Back and Next.
+struct KeyboardPlan {
+  ui::KeyboardKind kind = ui::KeyboardKind::kFull;
+  bool side = false;
+  ImVec2 key;         // one-unit key size
+  float score = 0;    // the smaller side of a key
+  Rect kb;            // the keyboard's rows
+  Rect text_area;     // prompt + fields
+  int columns = 1;    // fields side by side
+  float single_h = 0;
+  float multi_h = 0;
+  ImFont* prompt_font = nullptr;
+  Rect nav;
+  bool nav_beside = false;  // Next over Back in a column right of the fields
+  Rect fields;              // where the fields go (under the prompt)
+};
+
+float CaptionHeight(const Ctx& c, const FieldSpec& f, float width) {
+  return f.caption.empty() ? 0.0f : MeasureTextBlock(c.fonts.bold, f.caption, width) + c.Mm(1.5f);
+}
+
+// Height of the fields laid out in `columns` of `width` each (field boxes of the given heights).
+float FieldsHeight(const Ctx& c, const std::vector<FieldSpec>& fields, int columns, float width,
+                   float single_h, float multi_h) {
+  float total = 0.0f;
+  for (size_t i = 0; i < fields.size(); i += static_cast<size_t>(columns)) {
+    float row = 0.0f;
+    for (size_t k = i; k < std::min(fields.size(), i + static_cast<size_t>(columns)); ++k) {
+      row = std::max(row, CaptionHeight(c, fields[k], width) +
+                              (fields[k].multiline ? multi_h : single_h));
+    }
+    total += row + c.l.gap * 1.5f;
+  }
+  return total;
+}
+
+KeyboardPlan PlanKeyboardScreen(const Ctx& c, std::string_view prompt, float chip_h,
+                                const std::vector<FieldSpec>& fields) {
   const Layout& l = c.l;
+  const float g = l.gap;
+  const float pad = c.Mm(3.0f * l.space + 0.5f);
+  const float max_key = c.Mm(22.0f);
+  const float single_h = std::max(l.target, c.fonts.large->FontSize + 2.0f * pad);
+  const float multi_min = std::max(l.target * 1.2f, c.fonts.large->FontSize * 2.3f + 2.0f * pad);
+  const float multi_pref = std::max(multi_min, c.Mm((l.landscape ? 44.0f : 40.0f) * l.space));
+  const bool has_multi =
+      std::any_of(fields.begin(), fields.end(), [](const FieldSpec& f) { return f.multiline; });
+  const float body_top = l.top_h + c.Sp(5.0f);
+  const float bottom = l.h - l.margin;
+
+  std::vector<KeyboardPlan> candidates;
+  const float nav_col_w = std::min(l.col_w * 0.3f, std::max(c.Sp(45.0f), l.target * 2.0f));
+  auto consider = [&](ui::KeyboardKind kind, bool side, int columns, bool nav_beside) {
+    KeyboardPlan p;
+    p.kind = kind;
+    p.side = side;
+    p.columns = columns;
+    p.nav_beside = nav_beside;
+    p.single_h = single_h;
+    p.multi_h = multi_min;
+    const int units = ui::KeyboardColumns(kind);
+    const int rows = ui::KeyboardRows(kind);
+    float text_w = l.col_w;
+    float text_x = l.col_x;
+    float kb_w = l.w - 2.0f * l.margin;
+    if (side) {
+      // The keyboard gets up to full-size keys; the fields keep at least 75 mm.
+      const float left_min = c.Mm(75.0f * std::max(0.6f, l.space));
+      kb_w = std::min(10.0f * max_key + 9.0f * g, l.w - 3.0f * l.margin - left_min);
+      text_x = l.margin;
+      text_w = l.w - 3.0f * l.margin - kb_w;
+      if (kb_w <= 0.0f || text_w <= 0.0f) return;
+    }
+    const float fields_w = nav_beside ? text_w - nav_col_w - g : text_w;
+    const float field_w =
+        (fields_w - g * static_cast<float>(columns - 1)) / static_cast<float>(columns);
+    // The prompt takes at most a seventh of the height: the keyboard needs the rest.
+    const float prompt_max = (bottom - body_top) * (side ? 0.3f : 0.14f);
+    p.prompt_font = c.fonts.bold;
+    for (ImFont* f : {c.fonts.title, c.fonts.large, c.fonts.bold}) {
+      p.prompt_font = f;
+      if (MeasureTextBlock(f, prompt, text_w) <= prompt_max) break;
+    }
+    const float prompt_h = prompt.empty() ? 0.0f : MeasureTextBlock(p.prompt_font, prompt, text_w);
+    const float head = prompt_h + chip_h + c.Sp(4.0f);
+    const float nav_h = l.nav_h;
+    const float nav_stack_h = 2.0f * l.target + g;
+    float fields_h = FieldsHeight(c, fields, columns, field_w, single_h, multi_min);
+    if (nav_beside) fields_h = std::max(fields_h, nav_stack_h + g * 1.5f);
+    float key_w = std::min(max_key, (kb_w - g * static_cast<float>(units - 1)) / static_cast<float>(units));
+    float key_h = 0.0f;
+    if (side) {
+      if (head + fields_h + g + nav_h > bottom - body_top) return;
+      key_h = (bottom - body_top - g * static_cast<float>(rows - 1)) / static_cast<float>(rows);
+    } else {
+      const float fixed = head + fields_h + (nav_beside ? 0.0f : g + nav_h) + g * 1.5f;
+      key_h = (bottom - body_top - fixed - g * static_cast<float>(rows - 1)) / static_cast<float>(rows);
+    }
+    key_h = std::min(key_h, key_w);
+    if (key_h <= 0.0f) return;
+    p.key = ImVec2(key_w, key_h);
+    p.score = std::min(key_w, key_h);
+    const float kb_h = key_h * static_cast<float>(rows) + g * static_cast<float>(rows - 1);
+    const float kb_row_w = key_w * static_cast<float>(units) + g * static_cast<float>(units - 1);
+    if (side) {
+      const float kb_x = l.w - l.margin - kb_row_w;
+      const float kb_y = body_top + std::max(0.0f, (bottom - body_top - kb_h) * 0.5f);
+      p.kb = Rect{ImVec2(kb_x, kb_y), ImVec2(kb_x + kb_row_w, kb_y + kb_h)};
+      // What is left of the column goes to the comment box (up to its preferred height).
+      const float spare = bottom - body_top - head - fields_h - g - nav_h;
+      if (has_multi) p.multi_h = multi_min + std::clamp(spare, 0.0f, multi_pref - multi_min);
+      p.text_area = Rect{ImVec2(text_x, body_top), ImVec2(text_x + text_w, bottom - nav_h - g)};
+      p.nav = Rect{ImVec2(text_x, bottom - nav_h), ImVec2(text_x + text_w, bottom)};
+      p.fields = Rect{ImVec2(text_x, body_top + head), ImVec2(text_x + text_w, p.text_area.max.y)};
+    } else {
+      const float kb_x = std::floor(l.w * 0.5f - kb_row_w * 0.5f);
+      p.kb = Rect{ImVec2(kb_x, bottom - kb_h), ImVec2(kb_x + kb_row_w, bottom)};
+      const float spare = p.kb.min.y - body_top - head - fields_h - g * 1.5f -
+                          (nav_beside ? 0.0f : g + nav_h);
+      if (has_multi) p.multi_h = multi_min + std::clamp(spare, 0.0f, multi_pref - multi_min);
+      float used_fields = FieldsHeight(c, fields, columns, field_w, single_h, p.multi_h);
+      if (nav_beside) used_fields = std::max(used_fields, nav_stack_h + g * 1.5f);
+      const float fields_y = body_top + head;
+      p.text_area = Rect{ImVec2(text_x, body_top), ImVec2(text_x + text_w, fields_y + used_fields)};
+      if (nav_beside) {
+        p.nav = Rect{ImVec2(text_x + text_w - nav_col_w, fields_y),
+                     ImVec2(text_x + text_w, fields_y + nav_stack_h)};
+      } else {
+        const float nav_y = fields_y + used_fields;
+        p.nav = Rect{ImVec2(l.col_x, nav_y), ImVec2(l.col_x + l.col_w, nav_y + nav_h)};
+      }
+    }
+    p.fields = Rect{ImVec2(text_x, body_top + head), ImVec2(text_x + fields_w, p.text_area.max.y)};
+    candidates.push_back(p);
+  };
+  const int many = static_cast<int>(std::max<size_t>(1, fields.size()));
+  using K = ui::KeyboardKind;
+  if (l.landscape) consider(K::kFull, true, 1, false);
+  consider(K::kFull, false, 1, false);
+  consider(K::kFull, false, 1, true);
+  if (l.landscape) consider(K::kCompact, true, 1, false);
+  consider(K::kNarrow, false, 1, false);
+  consider(K::kNarrow, false, 1, true);
+  consider(K::kCompact, false, 1, false);
+  consider(K::kCompact, false, 1, true);
+  if (many > 1) {
+    for (K kind : {K::kFull, K::kNarrow, K::kCompact}) {
+      consider(kind, false, many, false);
+      consider(kind, false, many, true);
+    }
+  }
+  if (std::getenv("KIOSK_PLAN_DEBUG") != nullptr) {
+    for (const KeyboardPlan& p : candidates)
+      std::fprintf(stderr, "plan kind=%d side=%d cols=%d key=%.0fx%.0f target=%.0f\n",
+                   static_cast<int>(p.kind), p.side, p.columns, p.key.x, p.key.y, l.target);
+  }
+  for (const KeyboardPlan& p : candidates) {
+    if (p.score + 0.5f >= l.target) return p;
+  }
+  KeyboardPlan best;
+  for (const KeyboardPlan& p : candidates) {
+    if (p.score > best.score) best = p;
+  }
+  return best;
+}
+
+// A typing screen: prompt, the fields, Back / Next and the on-screen keyboard, laid out
+// by PlanKeyboardScreen. Returns the plan (for the nav buttons).
+KeyboardPlan DrawKeyboardScreen(Ctx& c, const Question& q, std::string_view prompt,
+                                std::string_view chip, const std::vector<FieldSpec>& fields) {
   const ui::ThemeColors& col = c.t.colors;
   const Session& s = c.in.state.session;
-  float y = l.top_h + c.Mm(7.0f);
-  y += DrawPrompt(c, prompt, y);
+  const std::string shown_chip =
+      chip.empty() ? std::string() : "\xE2\x80\xA2 " + std::string(chip);  // "• Name"
+  const float chip_h = chip.empty() ? 0.0f : c.fonts.bold->FontSize + c.Mm(3.0f) + c.Sp(2.5f);
+  const KeyboardPlan plan = PlanKeyboardScreen(c, prompt, chip_h, fields);
+  const Rect& area = plan.text_area;
+  float y = area.min.y;
+  if (!prompt.empty()) {
+    y += DrawTextBlock(c.dl, plan.prompt_font, prompt, area.Center().x, y, area.Width(),
+                       col.text.ToU32(), Align::kCenter);
+  }
   if (!chip.empty()) {
     // Whom the story is about, as a pill under the prompt.
-    y += c.Mm(2.5f);
-    const std::string shown =
-        "\xE2\x80\xA2 " + std::string(chip);  // "• Name" (the font has no star)
-    const float tw = TextWidth(c.fonts.bold, shown);
+    y += c.Sp(2.5f);
     const float ph = c.fonts.bold->FontSize + c.Mm(3.0f);
-    const Rect pill{ImVec2(l.w * 0.5f - tw * 0.5f - c.Mm(5.0f), y),
-                    ImVec2(l.w * 0.5f + tw * 0.5f + c.Mm(5.0f), y + ph)};
+    const float tw = std::min(TextWidth(c.fonts.bold, shown_chip), area.Width() - c.Mm(10.0f));
+    const Rect pill{ImVec2(area.Center().x - tw * 0.5f - c.Mm(5.0f), y),
+                    ImVec2(area.Center().x + tw * 0.5f + c.Mm(5.0f), y + ph)};
     c.dl->AddRectFilled(pill.min, pill.max, col.accent.WithAlpha(0.35f).ToU32(), ph * 0.5f);
-    c.dl->AddText(c.fonts.bold, c.fonts.bold->FontSize,
-                  ImVec2(pill.min.x + c.Mm(5.0f), y + c.Mm(1.5f)), col.text.ToU32(), shown.c_str());
+    const ui::FittedText fitted = ui::FitText(c.fonts.bold, c.fonts.bold->FontSize, shown_chip,
+                                              ImVec2(tw + 1.0f, ph), 0.6f);
+    ui::DrawFittedText(c.dl, c.fonts.bold, c.fonts.bold->FontSize, fitted,
+                       Rect{ImVec2(pill.min.x + c.Mm(5.0f), pill.min.y),
+                            ImVec2(pill.max.x - c.Mm(5.0f), pill.max.y)},
+                       col.text.ToU32(), ui::TextAlign::kCenter, "chip");
     y += ph;
   }
-  y += c.Mm(6.0f);
-  const float area_bottom = l.h - l.margin - l.nav_h - c.Mm(6.0f);
-  const float gap = l.gap;
-  const float max_key = c.Mm(22.0f);
-
-  float fields_x = l.col_x;
-  float fields_w = l.col_w;
-  Rect kb{};
-  if (l.landscape) {
-    const float key = std::clamp((area_bottom - y - 5.0f * gap) / 6.0f, l.target, max_key);
-    const float kb_w = 10.0f * key + 9.0f * gap;
-    const float left = l.margin * 2.0f;
-    const float right = l.w - l.margin * 2.0f;
-    kb = Rect{ImVec2(right - kb_w, y), ImVec2(right, y + 6.0f * key + 5.0f * gap)};
-    fields_x = left;
-    fields_w = std::max(c.Mm(80.0f), kb.min.x - c.Mm(12.0f) - left);
-  }
-  float fy = y;
-  for (const FieldSpec& f : fields) {
-    fy += DrawTextField(c, q, f.field, f.caption, ImVec2(fields_x, fy), fields_w, f.multiline);
-    fy += c.Mm(4.0f);
-  }
-  if (!l.landscape) {
-    const float top = fy + c.Mm(4.0f);
-    const float key = std::clamp(
-        std::min((l.col_w - 9.0f * gap) / 10.0f, (area_bottom - top - 5.0f * gap) / 6.0f), l.target,
-        max_key);
-    const float kb_w = 10.0f * key + 9.0f * gap;
-    kb = Rect{ImVec2(std::floor(l.w * 0.5f - kb_w * 0.5f), top),
-              ImVec2(std::floor(l.w * 0.5f + kb_w * 0.5f), top + 6.0f * key + 5.0f * gap)};
+  y = std::max(y + c.Sp(4.0f), plan.fields.min.y);
+  const float gap = c.l.gap;
+  const float field_w = (plan.fields.Width() - gap * static_cast<float>(plan.columns - 1)) /
+                        static_cast<float>(plan.columns);
+  for (size_t i = 0; i < fields.size(); i += static_cast<size_t>(plan.columns)) {
+    float row_h = 0.0f;
+    for (size_t k = i; k < std::min(fields.size(), i + static_cast<size_t>(plan.columns)); ++k) {
+      const float x = plan.fields.min.x + static_cast<float>(k - i) * (field_w + gap);
+      row_h = std::max(row_h, DrawTextField(c, q, fields[k].field, fields[k].caption, ImVec2(x, y),
+                                            field_w, fields[k].multiline,
+                                            fields[k].multiline ? plan.multi_h : plan.single_h));
+    }
+    y += row_h + gap * 1.5f;
   }
 
   ui::KeyboardLabels labels;
   labels.space = std::string(c.S(Str::kSpace));
   labels.done = std::string(c.S(Str::kDone));
-  std::optional<ui::KeyPress> key;
-  InRegion("keyboard", kb, [&] {
-    ImGui::PushFont(c.fonts.large);
-    key = ui::OnScreenKeyboard("kb", s.shift, c.t, labels);
-    ImGui::PopFont();
-  });
+  const ui::KeyboardMode mode{plan.kind, plan.kind != ui::KeyboardKind::kFull && s.symbols};
+  const ui::KeyboardLayout layout = ui::LayoutKeyboard(plan.kb.min, plan.kb.Width(), plan.key, gap,
+                                                       s.shift, mode, c.t);
+  ImGui::PushFont(c.fonts.large);
+  std::optional<ui::KeyPress> key = ui::DrawKeyboard("kb", layout, s.shift, mode, c.t, labels);
+  ImGui::PopFont();
   if (key) {
     const TextField field = s.focus;
     const std::string& current = FieldText(s, field);
     ui::TextEditResult r = ui::ApplyKeyPress(current, s.shift, *key, TextFieldLimit(q, field));
     if (r.text != current) c.out.push_back(SetText{field, r.text});
     if (r.shift != s.shift) c.out.push_back(SetShift{r.shift});
+    if (r.toggle_layer) c.out.push_back(SetSymbols{!s.symbols});
     if (r.done) {
       // "Done" walks through the fields of a form, then goes on.
       auto it = std::find_if(fields.begin(), fields.end(),
@@ -467,6 +703,7 @@ void DrawKeyboardScreen(Ctx& c, const Question& q, std::string_view prompt, std:
       }
     }
   }
+  return plan;
 }
 
 std::string Caption(const Ctx& c, const Question& q, std::string_view key, Str fallback) {
@@ -573,17 +810,23 @@ void DrawQuestion(Ctx& c) {
 
   switch (st.step) {
     case Step::kHeroName:
-      DrawKeyboardScreen(
+    {
+      const KeyboardPlan plan = DrawKeyboardScreen(
           c, q, c.SurveyText(q.prompt), "",
           {{TextField::kHeroName, Caption(c, q, "name", Str::kHeroNameCaption), false}});
       // Next appears once a name is typed; the machine ignores it before that anyway.
-      NavBar(c, true, CanGoNext(st) ? c.S(Str::kNext) : "", true);
+      NavButtons(c, true, CanGoNext(st) ? c.S(Str::kNext) : "", true, plan.nav);
       return;
+    }
     case Step::kHeroStory:
-      DrawKeyboardScreen(c, q, Caption(c, q, "story", Str::kHeroStoryCaption), s.edit_hero.name,
-                         {{TextField::kHeroStory, "", true}});
-      NavBar(c, true, s.edit_hero.story.empty() ? c.S(Str::kSkip) : c.S(Str::kNext), true);
+    {
+      const KeyboardPlan plan =
+          DrawKeyboardScreen(c, q, Caption(c, q, "story", Str::kHeroStoryCaption),
+                             s.edit_hero.name, {{TextField::kHeroStory, "", true}});
+      NavButtons(c, true, s.edit_hero.story.empty() ? c.S(Str::kSkip) : c.S(Str::kNext), true,
+                 plan.nav);
       return;
+    }
     case Step::kContactDetails: {
       std::vector<FieldSpec> fields;
       if (q.contact_fields.name)
@@ -595,8 +838,8 @@ void DrawQuestion(Ctx& c) {
       if (q.contact_fields.email)
         fields.push_back(
             {TextField::kContactEmail, Caption(c, q, "email", Str::kContactEmail), false});
-      DrawKeyboardScreen(c, q, c.S(Str::kContactPrivacy), "", fields);
-      NavBar(c, true, c.S(Str::kNext), true);
+      const KeyboardPlan plan = DrawKeyboardScreen(c, q, c.S(Str::kContactPrivacy), "", fields);
+      NavButtons(c, true, c.S(Str::kNext), true, plan.nav);
       return;
     }
     case Step::kMain:
@@ -606,10 +849,11 @@ void DrawQuestion(Ctx& c) {
   if (q.type == QuestionType::kHero) return DrawHeroPick(c, q);
   if (q.type == QuestionType::kContact) return DrawContactAsk(c, q);
   if (q.type == QuestionType::kText) {
-    DrawKeyboardScreen(c, q, c.SurveyText(q.prompt), "", {{TextField::kAnswer, "", true}});
+    const KeyboardPlan plan =
+        DrawKeyboardScreen(c, q, c.SurveyText(q.prompt), "", {{TextField::kAnswer, "", true}});
     const bool empty = s.edit_answer.empty();
-    NavBar(c, CanGoBack(st), CanGoNext(st) ? (empty ? c.S(Str::kSkip) : c.S(Str::kNext)) : "",
-           !empty);
+    NavButtons(c, CanGoBack(st),
+               CanGoNext(st) ? (empty ? c.S(Str::kSkip) : c.S(Str::kNext)) : "", !empty, plan.nav);
     return;
   }
 
