@@ -1,6 +1,7 @@
 #include "ui/kiosk_screens.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
@@ -64,7 +65,7 @@ Layout MakeLayout(const ui::FrameContext& f) {
   l.margin = std::max(t.MmToPx(2.0f), t.MmToPx(8.0f * l.space));
   l.gap = t.GapPx();
   l.target = t.MinTargetPx();
-  l.top_h = l.target + 2.0f * t.MmToPx(std::max(1.2f, 4.0f * l.space));
+  l.top_h = l.target + 2.0f * t.MmToPx(std::max(0.8f, 4.0f * l.space - 0.5f));
   l.col_w = std::min(l.w - 2.0f * l.margin, t.MmToPx(270.0f));
   l.col_x = std::floor((l.w - l.col_w) * 0.5f);
   l.nav_h = std::max(l.target, t.MmToPx(18.0f * l.space));
@@ -494,7 +495,7 @@ float FieldsHeight(const Ctx& c, const std::vector<FieldSpec>& fields, int colum
       row = std::max(row, CaptionHeight(c, fields[k], width) +
                               (fields[k].multiline ? multi_h : single_h));
     }
-    total += row + c.l.gap * 1.5f;
+    total += row + c.l.gap;
   }
   return total;
 }
@@ -506,11 +507,13 @@ KeyboardPlan PlanKeyboardScreen(const Ctx& c, std::string_view prompt, float chi
   const float pad = c.Mm(3.0f * l.space + 0.5f);
   const float max_key = c.Mm(22.0f);
   const float single_h = std::max(l.target, c.fonts.large->FontSize + 2.0f * pad);
-  const float multi_min = std::max(l.target * 1.2f, c.fonts.large->FontSize * 2.3f + 2.0f * pad);
-  const float multi_pref = std::max(multi_min, c.Mm((l.landscape ? 44.0f : 40.0f) * l.space));
+  // A comment box shows two lines where there is room, one (scrolling) where there is not.
+  const float multi_min = std::max(l.target, c.fonts.large->FontSize * 1.25f + 2.0f * pad);
+  const float multi_pref = std::max(multi_min + c.fonts.large->FontSize * 1.15f,
+                                    c.Mm((l.landscape ? 44.0f : 40.0f) * l.space));
   const bool has_multi =
       std::any_of(fields.begin(), fields.end(), [](const FieldSpec& f) { return f.multiline; });
-  const float body_top = l.top_h + c.Sp(5.0f);
+  const float body_top = l.top_h + c.Sp(3.0f);
   const float bottom = l.h - l.margin;
 
   std::vector<KeyboardPlan> candidates;
@@ -530,7 +533,7 @@ KeyboardPlan PlanKeyboardScreen(const Ctx& c, std::string_view prompt, float chi
     float kb_w = l.w - 2.0f * l.margin;
     if (side) {
       // The keyboard gets up to full-size keys; the fields keep at least 75 mm.
-      const float left_min = c.Mm(75.0f * std::max(0.6f, l.space));
+      const float left_min = c.Mm(std::max(40.0f, 75.0f * l.space));
       kb_w = std::min(10.0f * max_key + 9.0f * g, l.w - 3.0f * l.margin - left_min);
       text_x = l.margin;
       text_w = l.w - 3.0f * l.margin - kb_w;
@@ -547,18 +550,18 @@ KeyboardPlan PlanKeyboardScreen(const Ctx& c, std::string_view prompt, float chi
       if (MeasureTextBlock(f, prompt, text_w) <= prompt_max) break;
     }
     const float prompt_h = prompt.empty() ? 0.0f : MeasureTextBlock(p.prompt_font, prompt, text_w);
-    const float head = prompt_h + chip_h + c.Sp(4.0f);
+    const float head = prompt_h + chip_h + c.Sp(3.0f);
     const float nav_h = l.nav_h;
     const float nav_stack_h = 2.0f * l.target + g;
     float fields_h = FieldsHeight(c, fields, columns, field_w, single_h, multi_min);
-    if (nav_beside) fields_h = std::max(fields_h, nav_stack_h + g * 1.5f);
+    if (nav_beside) fields_h = std::max(fields_h, nav_stack_h + g);
     float key_w = std::min(max_key, (kb_w - g * static_cast<float>(units - 1)) / static_cast<float>(units));
     float key_h = 0.0f;
     if (side) {
       if (head + fields_h + g + nav_h > bottom - body_top) return;
       key_h = (bottom - body_top - g * static_cast<float>(rows - 1)) / static_cast<float>(rows);
     } else {
-      const float fixed = head + fields_h + (nav_beside ? 0.0f : g + nav_h) + g * 1.5f;
+      const float fixed = head + fields_h + (nav_beside ? 0.0f : nav_h) + g;
       key_h = (bottom - body_top - fixed - g * static_cast<float>(rows - 1)) / static_cast<float>(rows);
     }
     key_h = std::min(key_h, key_w);
@@ -580,11 +583,11 @@ KeyboardPlan PlanKeyboardScreen(const Ctx& c, std::string_view prompt, float chi
     } else {
       const float kb_x = std::floor(l.w * 0.5f - kb_row_w * 0.5f);
       p.kb = Rect{ImVec2(kb_x, bottom - kb_h), ImVec2(kb_x + kb_row_w, bottom)};
-      const float spare = p.kb.min.y - body_top - head - fields_h - g * 1.5f -
-                          (nav_beside ? 0.0f : g + nav_h);
+      const float spare = p.kb.min.y - body_top - head - fields_h - g -
+                          (nav_beside ? 0.0f : nav_h);
       if (has_multi) p.multi_h = multi_min + std::clamp(spare, 0.0f, multi_pref - multi_min);
       float used_fields = FieldsHeight(c, fields, columns, field_w, single_h, p.multi_h);
-      if (nav_beside) used_fields = std::max(used_fields, nav_stack_h + g * 1.5f);
+      if (nav_beside) used_fields = std::max(used_fields, nav_stack_h + g);
       const float fields_y = body_top + head;
       p.text_area = Rect{ImVec2(text_x, body_top), ImVec2(text_x + text_w, fields_y + used_fields)};
       if (nav_beside) {
@@ -661,7 +664,7 @@ KeyboardPlan DrawKeyboardScreen(Ctx& c, const Question& q, std::string_view prom
                        col.text.ToU32(), ui::TextAlign::kCenter, "chip");
     y += ph;
   }
-  y = std::max(y + c.Sp(4.0f), plan.fields.min.y);
+  y = std::max(y + c.Sp(3.0f), plan.fields.min.y);
   const float gap = c.l.gap;
   const float field_w = (plan.fields.Width() - gap * static_cast<float>(plan.columns - 1)) /
                         static_cast<float>(plan.columns);
@@ -673,7 +676,7 @@ KeyboardPlan DrawKeyboardScreen(Ctx& c, const Question& q, std::string_view prom
                                             field_w, fields[k].multiline,
                                             fields[k].multiline ? plan.multi_h : plan.single_h));
     }
-    y += row_h + gap * 1.5f;
+    y += row_h + gap;
   }
 
   ui::KeyboardLabels labels;
@@ -715,27 +718,131 @@ std::string Caption(const Ctx& c, const Question& q, std::string_view key, Str f
   return std::string(c.S(fallback));
 }
 
+// The first letter of a name for the index: the first code point, upper-cased, with
+// the Latin-1 accents folded away (Á -> A, Ö -> O); Ñ stays Ñ, as Spanish sorts it.
+std::string IndexLetter(std::string_view name) {
+  if (name.empty()) return "";
+  const auto b0 = static_cast<unsigned char>(name[0]);
+  if (b0 < 0x80) return std::string(1, static_cast<char>(std::toupper(b0)));
+  if (b0 == 0xC3 && name.size() >= 2) {
+    const auto b1 = static_cast<unsigned char>(name[1]);
+    const unsigned cp = 0xC0u + (b1 & 0x3Fu);
+    const unsigned lower = (cp >= 0xE0u) ? cp - 0x20u : cp;  // à..þ -> À..Þ
+    if (lower == 0xD1u) return "\xC3\x91";                    // Ñ
+    static const char kFold[] = "AAAAAAACEEEEIIII" "DNOOOOOxOUUUUYTs";  // À..ß
+    if (lower >= 0xC0u && lower <= 0xDFu) return std::string(1, kFold[lower - 0xC0u]);
+  }
+  size_t n = 1;
+  while (n < name.size() && (static_cast<unsigned char>(name[n]) & 0xC0u) == 0x80u) ++n;
+  return std::string(name.substr(0, n));
+}
+
+// The hero picker: every name when they fit on the screen; else a first-letter index
+// and pages of names (‹ and › around "someone else"). Long names wrap inside their
+// buttons. Handles any roster size: nothing is ever cut off silently.
 void DrawHeroPick(Ctx& c, const Question& q) {
   const Layout& l = c.l;
   const Session& s = c.in.state.session;
-  float y = l.top_h + c.Mm(8.0f);
-  y += DrawPrompt(c, c.SurveyText(q.prompt), y);
-  y += c.Mm(2.0f);
-  y += DrawTextBlock(c.dl, c.fonts.large, Caption(c, q, "name", Str::kHeroNameCaption), l.w * 0.5f,
-                     y, l.col_w, c.t.colors.muted_text.ToU32(), Align::kCenter);
-  y += c.Mm(8.0f);
+  float y = l.top_h + c.Sp(6.0f);
+  const float head_max = (l.h - l.top_h) * 0.16f;
+  y += DrawPrompt(c, c.SurveyText(q.prompt), y, head_max);
+  y += c.Sp(2.0f);
+  const std::string caption = Caption(c, q, "name", Str::kHeroNameCaption);
+  const float caption_h = MeasureTextBlock(c.fonts.large, caption, l.col_w) + c.Sp(6.0f);
+  const float caption_y = y;
 
-  const float bottom = l.h - l.margin - l.nav_h - c.Mm(8.0f);
-  const float btn_h = std::max(l.target, c.Mm(19.0f));
-  const int cols = l.landscape ? 4 : 2;
+  const float nav_top = l.h - l.margin - l.nav_h;
+  const float btn_h = std::max(l.target, std::min(c.Mm(19.0f), c.fonts.large->FontSize * 2.4f));
+  const float other_h = std::max(l.target, std::min(btn_h, c.Mm(16.0f)));
+  const float other_y = nav_top - l.gap * 2.0f - other_h;
+  const float min_btn_w = std::max(l.target * 2.2f, c.Mm(42.0f * std::max(0.7f, l.space)));
+  const int cols = std::clamp(static_cast<int>((l.col_w + l.gap) / (min_btn_w + l.gap)), 1, 5);
   const float btn_w = (l.col_w - static_cast<float>(cols - 1) * l.gap) / static_cast<float>(cols);
-  const float other_h = btn_h + l.gap * 2.0f;
-  const int rows = std::max(0, static_cast<int>((bottom - y - other_h + l.gap) / (btn_h + l.gap)));
   const std::vector<StaffMember>& roster = c.in.view.roster;
-  const size_t shown = std::min(roster.size(), static_cast<size_t>(rows * cols));
+  auto rows_in = [&](float top) {
+    return std::max(0, static_cast<int>((other_y - l.gap - top + l.gap) / (btn_h + l.gap)));
+  };
+  const size_t capacity_all = static_cast<size_t>(rows_in(y + caption_h) * cols);
+  // The caption ("Who was it?") only where there is room for it and every name.
+  if (roster.size() <= capacity_all) {
+    DrawTextBlock(c.dl, c.fonts.large, caption, l.w * 0.5f, caption_y, l.col_w,
+                  c.t.colors.muted_text.ToU32(), Align::kCenter);
+    y += caption_h;
+  }
+
+  // The index: one button per first letter in the roster, plus "All".
+  std::vector<std::string> letters;
+  for (const StaffMember& m : roster) {
+    const std::string letter = IndexLetter(m.display_name);
+    if (std::find(letters.begin(), letters.end(), letter) == letters.end()) letters.push_back(letter);
+  }
+  std::sort(letters.begin(), letters.end());
+  const bool indexed = roster.size() > capacity_all && letters.size() > 1;
   ImGui::PushFont(c.fonts.large);
+  bool show_names = true;
+  if (indexed) {
+    letters.insert(letters.begin(), std::string(c.S(Str::kHeroAllNames)));
+    const float key = l.target;
+    const float all_w = std::max(key, TextWidth(c.fonts.large, letters[0]) + c.Mm(4.0f));
+    const int per_row =
+        std::max(1, static_cast<int>((l.col_w - all_w + key + l.gap) / (key + l.gap)));
+    const int index_rows = (static_cast<int>(letters.size()) + per_row - 1) / per_row;
+    const float index_h = static_cast<float>(index_rows) * (key + l.gap) + l.gap;
+    // A short screen cannot show the index and names together: first the letters, then
+    // that letter's names (with the index one tap away).
+    const bool two_step = rows_in(y + index_h) < 1;
+    const bool letters_now = !two_step || s.hero_letter.empty();
+    show_names = !two_step || !s.hero_letter.empty();
+    float x = l.col_x;
+    int in_row = 0;
+    for (size_t i = 0; i < letters.size() && letters_now; ++i) {
+      const bool all = i == 0;
+      if (all && two_step) continue;  // step one: the letters only
+      const float w = all ? all_w : key;
+      if (in_row == per_row) {
+        in_row = 0;
+        x = l.col_x;
+        y += key + l.gap;
+      }
+      const std::string letter = all ? std::string() : letters[i];
+      const bool current = s.hero_letter == letter;
+      const std::string id = all ? std::string("hero-letter/all") : "hero-letter/" + letters[i];
+      ImGui::SetCursorScreenPos(ImVec2(x, y));
+      if (ui::BigButton(id.c_str(), letters[i], c.t,
+                        current ? ui::ButtonKind::kPrimary : ui::ButtonKind::kSecondary,
+                        ImVec2(w, key))) {
+        c.out.push_back(HeroLetter{letter});
+      }
+      x += w + l.gap;
+      ++in_row;
+    }
+    if (letters_now) {
+      y += key + l.gap * 2.0f;
+    } else {
+      // Step two: back to the letters from a button in front of the names.
+      ImGui::SetCursorScreenPos(ImVec2(l.col_x, y));
+      const std::string back_label = "\xE2\x80\xB9 " + s.hero_letter;  // "‹ G"
+      if (ui::BigButton("hero-letter/all", back_label, c.t, ui::ButtonKind::kPrimary,
+                        ImVec2(all_w + key, btn_h))) {
+        c.out.push_back(HeroLetter{""});
+      }
+      y += btn_h + l.gap;
+    }
+  }
+
+  std::vector<const StaffMember*> names;
+  for (const StaffMember& m : roster) {
+    if (s.hero_letter.empty() || IndexLetter(m.display_name) == s.hero_letter) names.push_back(&m);
+  }
+  if (!show_names) names.clear();
+  const size_t per_page = std::max<size_t>(1, static_cast<size_t>(rows_in(y) * cols));
+  if (rows_in(y) < 1) names.clear();  // never a name over the buttons below
+  const int pages = static_cast<int>((names.size() + per_page - 1) / per_page);
+  const int page = std::clamp(s.hero_page, 0, std::max(0, pages - 1));
+  const size_t first = static_cast<size_t>(page) * per_page;
+  const size_t shown = std::min(per_page, names.size() - std::min(names.size(), first));
   for (size_t i = 0; i < shown; ++i) {
-    const StaffMember& m = roster[i];
+    const StaffMember& m = *names[first + i];
     const float x = l.col_x + static_cast<float>(i % static_cast<size_t>(cols)) * (btn_w + l.gap);
     const float by = y + static_cast<float>(i / static_cast<size_t>(cols)) * (btn_h + l.gap);
     ImGui::SetCursorScreenPos(ImVec2(x, by));
@@ -747,16 +854,38 @@ void DrawHeroPick(Ctx& c, const Question& q) {
       c.out.push_back(PickStaff{m.staff_id, m.display_name});
     }
   }
-  const size_t used_rows = (shown + static_cast<size_t>(cols) - 1) / static_cast<size_t>(cols);
-  y += static_cast<float>(used_rows) * (btn_h + l.gap) + l.gap;
-  ImGui::SetCursorScreenPos(ImVec2(l.col_x, y));
+
+  // "Someone else", with the page arrows beside it when there are pages.
+  float other_x = l.col_x;
+  float other_w = l.col_w;
+  if (pages > 1) {
+    const float arrow = std::max(l.target, other_h);
+    const std::string label = Format(c.S(Str::kHeroPage), {std::to_string(page + 1), std::to_string(pages)});
+    ImGui::SetCursorScreenPos(ImVec2(l.col_x, other_y));
+    if (ui::BigButton("hero-page/prev", "\xE2\x80\xB9", c.t, ui::ButtonKind::kSecondary,
+                      ImVec2(arrow, other_h)) && page > 0) {
+      c.out.push_back(HeroPage{page - 1});
+    }
+    ImGui::SetCursorScreenPos(ImVec2(l.col_x + l.col_w - arrow, other_y));
+    if (ui::BigButton("hero-page/next", "\xE2\x80\xBA", c.t, ui::ButtonKind::kSecondary,
+                      ImVec2(arrow, other_h)) && page + 1 < pages) {
+      c.out.push_back(HeroPage{page + 1});
+    }
+    // Which page of how many, between the arrows and "someone else".
+    const float label_w = TextWidth(c.fonts.bold, label) + c.Mm(3.0f);
+    DrawTextBlock(c.dl, c.fonts.bold, label, l.col_x + arrow + l.gap, other_y + other_h * 0.5f - c.fonts.bold->FontSize * 0.5f,
+                  label_w, c.t.colors.muted_text.ToU32(), Align::kLeft);
+    other_x = l.col_x + arrow + l.gap * 2.0f + label_w;
+    other_w = l.col_w - 2.0f * (arrow + l.gap) - l.gap - label_w;
+  }
+  ImGui::SetCursorScreenPos(ImVec2(other_x, other_y));
   const bool typed = !s.edit_hero.name.empty() && s.edit_hero.staff_id.empty();
   const std::string other = typed
                                 ? std::string(c.S(Str::kHeroSomeoneElse)) + ": " + s.edit_hero.name
                                 : std::string(c.S(Str::kHeroSomeoneElse));
   if (ui::BigButton("hero-type-name", other, c.t,
                     typed ? ui::ButtonKind::kPrimary : ui::ButtonKind::kSecondary,
-                    ImVec2(l.col_w, btn_h))) {
+                    ImVec2(std::max(l.target, other_w), other_h))) {
     c.out.push_back(TypeHeroName{});
   }
   ImGui::PopFont();
