@@ -264,7 +264,13 @@ float DrawPrompt(Ctx& c, std::string_view text, float y, float max_h = FLT_MAX) 
 
 // ---- Attract -------------------------------------------------------------------------
 
+void DrawAttractQuestion(Ctx& c, const Question& q);
+
 void DrawAttract(Ctx& c) {
+  if (c.in.state.survey && c.in.state.survey->attract_first_question &&
+      !c.in.state.survey->questions.empty() && c.in.state.survey->questions.front().IsScore()) {
+    return DrawAttractQuestion(c, c.in.state.survey->questions.front());
+  }
   const Layout& l = c.l;
   const ui::ThemeColors& col = c.t.colors;
   TopBar(c, /*admin_corner=*/true, /*show_progress=*/false);
@@ -273,9 +279,16 @@ void DrawAttract(Ctx& c) {
   const std::vector<HeroStory>& stories = c.in.view.hero_stories;
   float content_bottom = l.h - l.margin;
   Rect card{};
-  const bool has_story = !stories.empty();
+  // The story card only where the invitation still fits above it.
+  const float card_h = l.landscape ? c.Sp(62.0f) : c.Sp(80.0f);
+  const float invitation_h =
+      MeasureTextBlock(c.fonts.title, c.S(Str::kAttractTitle), l.col_w) + c.Mm(4.0f) +
+      MeasureTextBlock(c.fonts.large, c.SurveyText(c.in.state.survey->title), l.col_w) +
+      c.Mm(12.0f) + c.Mm(26.0f) + c.Mm(6.0f) +
+      MeasureTextBlock(c.fonts.body, c.S(Str::kAttractPrompt), l.col_w) + c.Mm(14.0f);
+  const bool has_story =
+      !stories.empty() && l.h - l.margin - card_h - c.Mm(6.0f) - l.top_h >= invitation_h;
   if (has_story) {
-    const float card_h = l.landscape ? c.Mm(62.0f) : c.Mm(80.0f);
     card =
         Rect{ImVec2(l.col_x, l.h - l.margin - card_h), ImVec2(l.col_x + l.col_w, l.h - l.margin)};
     content_bottom = card.min.y - c.Mm(6.0f);
@@ -374,6 +387,135 @@ void DrawAttract(Ctx& c) {
                 ImVec2(std::floor(center.x - TextWidth(c.fonts.large, start) * 0.5f),
                        std::floor(center.y - c.fonts.large->FontSize * 0.5f)),
                 col.on_primary.ToU32(), start.data(), start.data() + start.size());
+}
+
+// The attract screen that already asks the survey's first question (a score question,
+// "attract_first_question" in the definition): a tap on a score is the first answer.
+// A smaller "start" button still opens the survey without answering.
+void DrawAttractQuestion(Ctx& c, const Question& q) {
+  const Layout& l = c.l;
+  const ui::ThemeColors& col = c.t.colors;
+  TopBar(c, /*admin_corner=*/true, /*show_progress=*/false);
+  const float bottom = l.h - l.margin;
+  const float start_h = l.target;
+  const float hint_h = MeasureTextBlock(c.fonts.body, c.S(Str::kAttractAnswerHint), l.col_w);
+  float y = l.top_h + c.Sp(8.0f);
+  const float room = bottom - y;
+  // Title and prompt share at most 35 % of the room.
+  const std::string_view title = c.S(Str::kAttractTitle);
+  ImFont* title_font = c.fonts.title;
+  for (ImFont* f : {c.fonts.title, c.fonts.large, c.fonts.bold}) {
+    title_font = f;
+    if (MeasureTextBlock(f, title, l.col_w) <= room * 0.15f) break;
+  }
+  y += DrawTextBlock(c.dl, title_font, title, l.w * 0.5f, y, l.col_w, col.primary.ToU32(),
+                     Align::kCenter);
+  y += c.Sp(4.0f);
+  y += DrawPrompt(c, c.SurveyText(q.prompt), y, room * 0.2f);
+  y += c.Sp(8.0f);
+
+  // The score row, as on the question screen.
+  const float row_w = std::min(l.w - 2.0f * l.margin, c.Mm(330.0f));
+  const float row_x = std::floor((l.w - row_w) * 0.5f);
+  const float below = l.gap + hint_h + l.gap + start_h;
+  const std::vector<HeroStory>& stories = c.in.view.hero_stories;
+  const float story_h = l.landscape ? c.Sp(62.0f) : c.Sp(80.0f);
+  // The story card only where it leaves the row a comfortable height.
+  const bool has_story = !stories.empty() && bottom - y - below - story_h - c.Sp(6.0f) >= c.Mm(60.0f);
+  const float row_bottom_max = bottom - below - (has_story ? story_h + c.Sp(6.0f) : 0.0f);
+  const float row_h = std::min(row_bottom_max - y, c.Mm(28.0f) * 2.0f + c.fonts.large->FontSize * 2.0f);
+  const Rect region{ImVec2(row_x, y), ImVec2(row_x + row_w, y + std::max(l.target, row_h))};
+  float used = 0.0f;
+  InRegion("attract-answer", region, [&] {
+    ImGui::PushFont(c.fonts.large);
+    std::optional<int> tapped;
+    const ImVec2 top = ImGui::GetCursorScreenPos();
+    switch (q.type) {
+      case QuestionType::kNps:
+        tapped = ui::NpsRow(q.id.c_str(), std::nullopt, c.SurveyText(q.low_label),
+                            c.SurveyText(q.high_label), c.t);
+        break;
+      case QuestionType::kCsat:
+        tapped = ui::SmileyRow(q.id.c_str(), std::nullopt, c.t);
+        break;
+      default:
+        tapped = ui::RatingRow(q.id.c_str(), std::nullopt, q.Scale().max, c.SurveyText(q.low_label),
+                               c.SurveyText(q.high_label), c.t);
+        break;
+    }
+    used = ImGui::GetCursorScreenPos().y - top.y;
+    if (tapped) c.out.push_back(AnswerScore{*tapped});
+    ImGui::PopFont();
+  });
+  y += std::min(used, region.Height()) + l.gap;
+  y += DrawTextBlock(c.dl, c.fonts.body, c.S(Str::kAttractAnswerHint), l.w * 0.5f, y, l.col_w,
+                     col.muted_text.ToU32(), Align::kCenter);
+  y += l.gap;
+  ImGui::PushFont(c.fonts.bold);
+  const std::string_view start = c.S(Str::kAttractStart);
+  const float start_w = std::min(l.col_w, TextWidth(c.fonts.bold, start) + c.Mm(12.0f));
+  ImGui::SetCursorScreenPos(ImVec2(std::floor(l.w * 0.5f - start_w * 0.5f), y));
+  if (ui::BigButton("start", start, c.t, ui::ButtonKind::kSecondary, ImVec2(start_w, start_h))) {
+    c.out.push_back(StartSurvey{});
+  }
+  ImGui::PopFont();
+  y += start_h + c.Sp(6.0f);
+
+  if (has_story) {
+    const HeroStory& story = stories[c.in.state.story_index % stories.size()];
+    const Rect card{ImVec2(l.col_x, std::max(y, bottom - story_h)), ImVec2(l.col_x + l.col_w, bottom)};
+    DrawCard(c.dl, card, c.t);
+    const float pad = c.Sp(7.0f);
+    float sy = card.min.y + pad * 0.8f;
+    const float tx = card.min.x + pad;
+    const float tw = card.Width() - 2.0f * pad;
+    sy += DrawTextBlock(c.dl, c.fonts.bold, c.S(Str::kHeroWallTitle), tx, sy, tw,
+                        col.primary.ToU32(), Align::kLeft);
+    sy += c.Sp(2.0f);
+    const std::string quoted = "\xE2\x80\x9C" + story.story + "\xE2\x80\x9D";  // “...”
+    const float who_h = c.fonts.bold->FontSize * 1.15f + c.Sp(2.0f);
+    const int max_lines = std::max(1, static_cast<int>((card.max.y - pad * 0.8f - who_h - sy) /
+                                                       (c.fonts.large->FontSize * 1.15f)));
+    sy += DrawTextBlock(c.dl, c.fonts.large, quoted, tx, sy, tw, col.text.ToU32(), Align::kLeft,
+                        max_lines);
+    sy += c.Sp(2.0f);
+    DrawTextBlock(c.dl, c.fonts.bold, "\xE2\x80\x94 " + story.staff_name, tx, sy, tw,
+                  col.muted_text.ToU32(), Align::kLeft);
+  }
+}
+
+// "Still there?": shown over the question before the idle reset; any tap keeps the
+// survey (the machine also treats any input as "yes").
+void DrawStillThere(Ctx& c) {
+  const Layout& l = c.l;
+  const ui::ThemeColors& col = c.t.colors;
+  if (TouchTarget("##still-anywhere", Rect{ImVec2(0, 0), ImVec2(l.w, l.h)}, "")) {
+    c.out.push_back(StillHere{});
+  }
+  ui::ProbeBackdrop("still-anywhere", ImVec2(0, 0), ImVec2(l.w, l.h));
+  const TimeMs left = std::max<TimeMs>(
+      0, c.in.state.last_input_at + c.in.settings.idle_timeout_ms - c.in.now);
+  const std::string body = Format(c.S(Str::kStillThereBody), {std::to_string((left + 999) / 1000)});
+  const float r = c.Sp(16.0f);
+  const float block = 2.0f * r + c.Sp(8.0f) + MeasureTextBlock(c.fonts.title, c.S(Str::kStillThereTitle), l.col_w) +
+                      c.Sp(5.0f) + MeasureTextBlock(c.fonts.large, body, l.col_w) + c.Sp(10.0f) + l.nav_h;
+  float y = std::max(l.margin, (l.h - block) * 0.45f);
+  DrawAlertBadge(c.dl, ImVec2(l.w * 0.5f, y + r), r, col.accent, col.on_primary);
+  y += 2.0f * r + c.Sp(8.0f);
+  y += DrawTextBlock(c.dl, c.fonts.title, c.S(Str::kStillThereTitle), l.w * 0.5f, y, l.col_w,
+                     col.text.ToU32(), Align::kCenter);
+  y += c.Sp(5.0f);
+  y += DrawTextBlock(c.dl, c.fonts.large, body, l.w * 0.5f, y, l.col_w, col.muted_text.ToU32(),
+                     Align::kCenter);
+  y += c.Sp(10.0f);
+  ImGui::PushFont(c.fonts.large);
+  const float w = std::min(l.col_w, std::max(c.Sp(90.0f), TextWidth(c.fonts.large, c.S(Str::kStillThereContinue)) + c.Mm(12.0f)));
+  ImGui::SetCursorScreenPos(ImVec2(std::floor(l.w * 0.5f - w * 0.5f), y));
+  if (ui::BigButton("still-here", c.S(Str::kStillThereContinue), c.t, ui::ButtonKind::kPrimary,
+                    ImVec2(w, l.nav_h))) {
+    c.out.push_back(StillHere{});
+  }
+  ImGui::PopFont();
 }
 
 // ---- Questions -----------------------------------------------------------------------
@@ -492,8 +634,11 @@ float FieldsHeight(const Ctx& c, const std::vector<FieldSpec>& fields, int colum
   for (size_t i = 0; i < fields.size(); i += static_cast<size_t>(columns)) {
     float row = 0.0f;
     for (size_t k = i; k < std::min(fields.size(), i + static_cast<size_t>(columns)); ++k) {
+      // A multi-line box has its "N characters left" line under it.
+      const float counter =
+          fields[k].multiline ? c.Mm(1.5f) + c.fonts.body->FontSize * 1.15f : 0.0f;
       row = std::max(row, CaptionHeight(c, fields[k], width) +
-                              (fields[k].multiline ? multi_h : single_h));
+                              (fields[k].multiline ? multi_h : single_h) + counter);
     }
     total += row + c.l.gap;
   }
@@ -1296,7 +1441,11 @@ std::vector<Event> DrawKioskContent(const ScreenInput& input, const ui::FrameCon
       DrawAttract(c);
       break;
     case Screen::kQuestion:
-      if (CurrentQuestion(input.state) != nullptr) DrawQuestion(c);
+      if (input.state.still_there) {
+        DrawStillThere(c);
+      } else if (CurrentQuestion(input.state) != nullptr) {
+        DrawQuestion(c);
+      }
       break;
     case Screen::kSaving:
       DrawSaving(c);

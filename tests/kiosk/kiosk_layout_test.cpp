@@ -50,6 +50,7 @@ struct Scene {
   std::vector<Event> events;
   size_t roster = 3;
   bool story = true;
+  bool idle = false;  // then 36 s without a touch: "Still there?"
 };
 
 std::vector<Scene> Scenes() {
@@ -67,6 +68,8 @@ std::vector<Scene> Scenes() {
       "The staff at the tills were wonderful and patient with my elderly mother, thank you";
   return {
       {"attract", retail, {}},
+      {"attract-classic", types, {}},
+      {"still-there", retail, {AnswerScore{3}, AnswerScore{4}}, 3, true, true},
       {"attract-no-story", retail, {}, 3, false},
       {"nps", retail, {StartSurvey{}}},
       {"nps-answered", retail, {StartSurvey{}, AnswerScore{4}, Back{}}},
@@ -134,6 +137,12 @@ TEST_P(KioskLayout, EveryScreenKeepsTheLayoutRules) {
         s = machine.Step(s, e, kNow);
         if (s.capture_request) s = machine.Step(s, CaptureDone{true, ""}, kNow);
       }
+      TimeMs now = kNow;
+      if (scene.idle) {
+        now = kNow + 36'000;
+        s = machine.Step(s, Tick{}, now);
+        EXPECT_TRUE(s.still_there) << scene.name;
+      }
       ViewData view;
       view.roster = Roster(scene.roster);
       if (scene.story) {
@@ -149,7 +158,7 @@ TEST_P(KioskLayout, EveryScreenKeepsTheLayoutRules) {
       recorder.Clear();
       auto draw = [&] {
         const ui::FrameContext frame{ui.theme(), ui.fonts(), cell.size, 0, false};
-        (void)DrawKioskContent(ScreenInput{s, view, machine.settings(), true, kNow}, frame);
+        (void)DrawKioskContent(ScreenInput{s, view, machine.settings(), true, now}, frame);
       };
       ui.Frame(draw);
       ui.Frame(draw);
