@@ -423,7 +423,18 @@ void DrawAttractQuestion(Ctx& c, const Question& q) {
   // The story card only where it leaves the row a comfortable height.
   const bool has_story = !stories.empty() && bottom - y - below - story_h - c.Sp(6.0f) >= c.Mm(60.0f);
   const float row_bottom_max = bottom - below - (has_story ? story_h + c.Sp(6.0f) : 0.0f);
-  const float row_h = std::min(row_bottom_max - y, c.Mm(28.0f) * 2.0f + c.fonts.large->FontSize * 2.0f);
+  // What the row will need (mirrors ScaleRow / SmileyRow), so nothing hides under it.
+  const int count = q.Scale().max - q.Scale().min + 1;
+  const float max_cell = q.type == QuestionType::kCsat ? c.Mm(40.0f) : c.Mm(28.0f);
+  const float min_cell = q.type == QuestionType::kCsat ? std::max(l.target, c.Mm(22.0f)) : l.target;
+  const std::vector<Rect> cells =
+      ui::LayoutCells(ImVec2(0, 0), row_w, count, min_cell, max_cell, min_cell, l.gap);
+  int rows = 1;
+  for (size_t i = 1; i < cells.size(); ++i) rows += cells[i].min.y > cells[i - 1].min.y ? 1 : 0;
+  const float anchor_h = c.fonts.large->FontSize * 0.8f * 2.3f + l.gap;
+  const float need = static_cast<float>(rows) * (cells.front().Width() + anchor_h) +
+                     static_cast<float>(rows - 1) * l.gap;
+  const float row_h = std::min(row_bottom_max - y, need);
   const Rect region{ImVec2(row_x, y), ImVec2(row_x + row_w, y + std::max(l.target, row_h))};
   float used = 0.0f;
   InRegion("attract-answer", region, [&] {
@@ -447,7 +458,8 @@ void DrawAttractQuestion(Ctx& c, const Question& q) {
     if (tapped) c.out.push_back(AnswerScore{*tapped});
     ImGui::PopFont();
   });
-  y += std::min(used, region.Height()) + l.gap;
+  (void)used;
+  y = region.max.y + l.gap;
   y += DrawTextBlock(c.dl, c.fonts.body, c.S(Str::kAttractAnswerHint), l.w * 0.5f, y, l.col_w,
                      col.muted_text.ToU32(), Align::kCenter);
   y += l.gap;
