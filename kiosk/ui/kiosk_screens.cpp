@@ -20,6 +20,11 @@ namespace {
 
 using ui::Rect;
 
+std::string& LayoutNote() {
+  static std::string note;
+  return note;
+}
+
 // Screen geometry in pixels, derived from the theme's millimetres.
 struct Layout {
   float w = 0;
@@ -840,6 +845,7 @@ KeyboardPlan DrawKeyboardScreen(Ctx& c, const Question& q, std::string_view prom
   labels.space = std::string(c.S(Str::kSpace));
   labels.done = std::string(c.S(Str::kDone));
   const ui::KeyboardMode mode{plan.kind, plan.kind != ui::KeyboardKind::kFull && s.symbols};
+  LayoutNote() = "kb=" + std::string(ui::KeyboardKindName(plan.kind));
   const ui::KeyboardLayout layout = ui::LayoutKeyboard(plan.kb.min, plan.kb.Width(), plan.key, gap,
                                                        s.shift, mode, c.t);
   ImGui::PushFont(c.fonts.large);
@@ -935,6 +941,7 @@ void DrawHeroPick(Ctx& c, const Question& q) {
   }
   std::sort(letters.begin(), letters.end());
   const bool indexed = roster.size() > capacity_all && letters.size() > 1;
+  LayoutNote() = "roster=all";
   ImGui::PushFont(c.fonts.large);
   bool show_names = true;
   if (indexed) {
@@ -949,6 +956,7 @@ void DrawHeroPick(Ctx& c, const Question& q) {
     // that letter's names (with the index one tap away).
     const bool two_step = rows_in(y + index_h) < 1;
     const bool letters_now = !two_step || s.hero_letter.empty();
+    LayoutNote() = two_step ? (letters_now ? "roster=letters" : "roster=names") : "roster=index";
     show_names = !two_step || !s.hero_letter.empty();
     float x = l.col_x;
     int in_row = 0;
@@ -1433,8 +1441,11 @@ std::vector<Event> DrawKiosk(const ScreenInput& input, const ui::FrameContext& f
   return events;
 }
 
+const std::string& LastLayoutNote() { return LayoutNote(); }
+
 std::vector<Event> DrawKioskContent(const ScreenInput& input, const ui::FrameContext& frame) {
   std::vector<Event> events;
+  LayoutNote().clear();
   // Widget ids are scoped by screen so that a finger still down when the screen
   // changes cannot complete a tap on the next screen's button of the same name.
   const std::string scope = ScreenKey(input.state);
