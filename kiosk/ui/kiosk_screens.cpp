@@ -986,7 +986,7 @@ void DrawHeroPick(Ctx& c, const Question& q) {
     } else {
       // Step two: back to the letters from a button in front of the names.
       ImGui::SetCursorScreenPos(ImVec2(l.col_x, y));
-      const std::string back_label = "\xE2\x80\xB9 " + s.hero_letter;  // "‹ G"
+      const std::string back_label = "< " + s.hero_letter;
       if (ui::BigButton("hero-letter/all", back_label, c.t, ui::ButtonKind::kPrimary,
                         ImVec2(all_w + key, btn_h))) {
         c.out.push_back(HeroLetter{""});
@@ -1027,12 +1027,12 @@ void DrawHeroPick(Ctx& c, const Question& q) {
     const float arrow = std::max(l.target, other_h);
     const std::string label = Format(c.S(Str::kHeroPage), {std::to_string(page + 1), std::to_string(pages)});
     ImGui::SetCursorScreenPos(ImVec2(l.col_x, other_y));
-    if (ui::BigButton("hero-page/prev", "\xE2\x80\xB9", c.t, ui::ButtonKind::kSecondary,
+    if (ui::BigButton("hero-page/prev", "<", c.t, ui::ButtonKind::kSecondary,
                       ImVec2(arrow, other_h)) && page > 0) {
       c.out.push_back(HeroPage{page - 1});
     }
     ImGui::SetCursorScreenPos(ImVec2(l.col_x + l.col_w - arrow, other_y));
-    if (ui::BigButton("hero-page/next", "\xE2\x80\xBA", c.t, ui::ButtonKind::kSecondary,
+    if (ui::BigButton("hero-page/next", ">", c.t, ui::ButtonKind::kSecondary,
                       ImVec2(arrow, other_h)) && page + 1 < pages) {
       c.out.push_back(HeroPage{page + 1});
     }
@@ -1157,24 +1157,30 @@ void DrawQuestion(Ctx& c) {
   const float row_x = std::floor((l.w - row_w) * 0.5f);
   float answer_h = 0.0f;
   if (q.IsScore()) {
-    // Mirrors the widgets' layout: one row of cells up to 28 mm (smileys 40 mm), plus anchors.
-    const int cells = q.Scale().max - q.Scale().min + 1;
-    const float cell_max = q.type == QuestionType::kCsat ? c.Mm(40.0f) : c.Mm(28.0f);
-    answer_h = std::min(cell_max, (row_w - static_cast<float>(cells - 1) * l.gap) /
-                                      static_cast<float>(cells)) +
-               c.fonts.large->FontSize * 1.6f;
+    // Mirrors the widgets' layout: rows of cells up to 28 mm (smileys 40 mm), plus anchors.
+    const int count = q.Scale().max - q.Scale().min + 1;
+    const bool csat = q.type == QuestionType::kCsat;
+    const float min_cell = csat ? std::max(l.target, c.Mm(22.0f)) : l.target;
+    const std::vector<Rect> cells = ui::LayoutCells(ImVec2(0, 0), row_w, count, min_cell,
+                                                    c.Mm(csat ? 40.0f : 28.0f), min_cell, l.gap);
+    int rows = 1;
+    for (size_t i = 1; i < cells.size(); ++i) rows += cells[i].min.y > cells[i - 1].min.y ? 1 : 0;
+    answer_h = static_cast<float>(rows) *
+                   (cells.front().Width() + c.fonts.large->FontSize * 0.8f * 2.3f + l.gap) +
+               static_cast<float>(rows - 1) * l.gap;
   } else {
     answer_h = static_cast<float>(q.options.size()) * (l.target + l.gap);
   }
-  const float prompt_gap = c.Mm(l.landscape ? 16.0f : 24.0f);
-  const float block_h =
-      MeasureTextBlock(PromptFont(c, prompt), prompt, l.col_w) + prompt_gap + answer_h;
-  const float area_top = l.top_h + c.Mm(8.0f);
-  const float area_bottom = l.h - l.margin - l.nav_h - c.Mm(8.0f);
+  const float prompt_gap = c.Sp(l.landscape ? 16.0f : 24.0f);
+  const float area_top = l.top_h + c.Sp(8.0f);
+  const float area_bottom = l.h - l.margin - l.nav_h - c.Sp(8.0f);
+  const float prompt_max = (area_bottom - area_top) * 0.3f;
+  const float block_h = MeasureTextBlock(PromptFont(c, prompt, prompt_max), prompt, l.col_w) +
+                        prompt_gap + answer_h;
   float y = std::max(area_top, area_top + (area_bottom - area_top - block_h) * 0.42f);
-  y += DrawPrompt(c, prompt, y);
+  y += DrawPrompt(c, prompt, y, prompt_max);
   y += prompt_gap;
-  const Rect region{ImVec2(row_x, y), ImVec2(row_x + row_w, l.h - l.margin - l.nav_h - c.Mm(4.0f))};
+  const Rect region{ImVec2(row_x, y), ImVec2(row_x + row_w, l.h - l.margin - l.nav_h - c.Sp(4.0f))};
   const Answer* a = FindAnswer(s, q.id);
   const std::optional<int> selected = a != nullptr ? a->number : std::nullopt;
   InRegion("answer", region, [&] {
