@@ -240,6 +240,7 @@ def small_screen_survey(args, width, height, dpi, name):
         k.wait_after(mark, r"thank-you")
         k.shot("08_thank_you")
         check_layout(k)
+        k.full_path_taps = k.clicks
 
         records = dump_records(args, device_dir)
         check(len(records) == 1, "expected 1 record, got %d: %s" % (len(records), records))
@@ -416,8 +417,8 @@ def main():
     print("portrait 1080x1920: full survey ok, first frame %s ms, %d screenshots" % (first_p.group(1), len(kp.shots)))
     for (w, h) in ((800, 1280), (1280, 800)):
         ks = small_screen_survey(args, w, h, 149, "tablet_%dx%d" % (w, h))
-        print("tablet %dx%d at 149 dpi: full survey (first tap on attract, 40-name roster) ok, %d screenshots"
-              % (w, h, len(ks.shots)))
+        print("tablet %dx%d at 149 dpi: full survey (first tap on attract, 40-name roster) ok in %d taps, "
+              "%d screenshots" % (w, h, ks.clicks, len(ks.shots)))
     still_there(args, "still_there")
     print("attract tap stored; still-there shown, a touch kept the survey; no touch -> abandoned with 3 answers")
     cpu = admin_and_idle(args, "admin")

@@ -35,6 +35,7 @@ class Kiosk:
         self.app = GuiApp(argv, display)
         self.shots = []
         self.last_click = None
+        self.clicks = 0  # taps a customer would make (for the path-length figures)
 
     def __enter__(self):
         self.app.start()
@@ -58,6 +59,7 @@ class Kiosk:
         if self.last_click == (cx, cy):
             cx += 3
         self.last_click = (cx, cy)
+        self.clicks += 1
         self.app.click(cx, cy)
 
     def tap(self, item, expect, timeout=15.0):
