@@ -1,7 +1,5 @@
 #include "sync/central/central_server.h"
 
-#include <httplib.h>
-#include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -15,17 +13,10 @@
 namespace feedback::central {
 namespace {
 
-constexpr char kJson[] = "application/json";
 constexpr std::string_view kContentSecurityPolicy =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'";
-
-void Send(httplib::Response& res, const ApiResponse& a) {
-  res.status = a.status;
-  if (a.retry_after_s > 0) res.set_header("Retry-After", std::to_string(a.retry_after_s));
-  res.set_content(a.body, kJson);
-}
 
 std::string ErrorText(int status) {
   switch (status) {
@@ -45,12 +36,6 @@ std::string ErrorText(int status) {
     default:
       return "request failed with HTTP " + std::to_string(status);
   }
-}
-
-// Request body size limit per path, checked from Content-Length before the body is read.
-size_t BodyLimit(const std::string& path) {
-  if (path == protocol::kBatchesPath) return protocol::kMaxBatchBytes;
-  return protocol::kMaxJsonBodyBytes;
 }
 
 }  // namespace
@@ -122,22 +107,21 @@ std::optional<std::string> ResolveStaticPath(const std::string& root, const std:
   return real.string();
 }
 
-std::string MimeTypeFor(const std::string& path) {
+std::optional<std::string> MimeTypeFor(const std::string& path) {
   const size_t dot = path.rfind('.');
   const std::string ext = dot == std::string::npos ? "" : path.substr(dot + 1);
+  // Only what the dashboard is made of; anything else under assets/dashboard
+  // (a memo, a source map, a backup) is not served.
   static const std::pair<const char*, const char*> kTypes[] = {
       {"html", "text/html; charset=utf-8"},  {"js", "text/javascript; charset=utf-8"},
       {"mjs", "text/javascript; charset=utf-8"}, {"css", "text/css; charset=utf-8"},
       {"svg", "image/svg+xml"},               {"png", "image/png"},
-      {"jpg", "image/jpeg"},                  {"jpeg", "image/jpeg"},
       {"ico", "image/x-icon"},                {"woff2", "font/woff2"},
-      {"woff", "font/woff"},                  {"ttf", "font/ttf"},
-      {"json", "application/json"},           {"map", "application/json"},
-      {"txt", "text/plain; charset=utf-8"}};
+      {"woff", "font/woff"},                  {"ttf", "font/ttf"}};
   for (const auto& [e, t] : kTypes) {
-    if (ext == e) return t;
+    if (ext == e) return std::string(t);
   }
-  return "application/octet-stream";
+  return std::nullopt;
 }
 
 CentralServer::~CentralServer() = default;
@@ -152,10 +136,7 @@ Result<std::unique_ptr<CentralServer>> CentralServer::Create(const ServerOptions
         "localhost), not '" +
         options.host + "'; drop the flag to serve HTTPS");
   }
-  std::unique_ptr<CentralServer> s(new CentralServer(options, api, pool, dashboard));
-  if (options.insecure_http) {
-    s->server_ = std::make_unique<httplib::Server>();
-  } else {
+  if (!options.insecure_http) {
     for (const std::string& f : {options.cert_file, options.key_file}) {
       if (!std::filesystem::exists(f)) {
         return Status::NotFound(f +
@@ -163,252 +144,178 @@ Result<std::unique_ptr<CentralServer>> CentralServer::Create(const ServerOptions
                                 "directory");
       }
     }
-    auto ssl =
-        std::make_unique<httplib::SSLServer>(options.cert_file.c_str(), options.key_file.c_str());
-    if (!ssl->is_valid()) {
-      return Status::CryptoError("cannot load the TLS certificate " + options.cert_file +
-                                 " and key " + options.key_file +
-                                 " (are they a matching PEM pair?)");
-    }
-    // TLS 1.2 or newer whatever the system's OpenSSL configuration says.
-    if (SSL_CTX_set_min_proto_version(ssl->ssl_context(), TLS1_2_VERSION) != 1) {
-      return Status::CryptoError("cannot require TLS 1.2 or newer on the HTTPS server");
-    }
-    s->server_ = std::move(ssl);
   }
-  const int threads = options.worker_threads;
-  s->server_->new_task_queue = [threads] {
-    return new httplib::ThreadPool(static_cast<size_t>(threads));
-  };
-  s->server_->set_payload_max_length(protocol::kMaxBatchBytes);
-  s->server_->set_read_timeout(10, 0);
-  s->server_->set_write_timeout(10, 0);
-  s->server_->set_keep_alive_max_count(100);
-  // cpp-httplib writes an answer's head and body in two sends: with Nagle on,
-  // the body waited for the client's delayed ACK (~40 ms per batch on loopback).
-  s->server_->set_tcp_nodelay(true);
-  s->InstallRoutes();
+  std::unique_ptr<CentralServer> s(new CentralServer(options, api, pool, dashboard));
+  http::ServerOptions http_options;
+  http_options.host = options.host;
+  http_options.port = options.port;
+  http_options.tls = !options.insecure_http;
+  http_options.cert_file = options.cert_file;
+  http_options.key_file = options.key_file;
+  http_options.limits = options.limits;
+  // Bodies: a batch envelope may be 1 MiB + framing, every JSON body 64 KiB.
+  http_options.limits.default_body_bytes = protocol::kMaxJsonBodyBytes;
+  http_options.limits.body_bytes_by_path = {
+      {std::string(protocol::kBatchesPath), protocol::kMaxBatchBytes}};
+  // Ingest slots are shared round-robin between devices.
+  http_options.limits.fair_path = std::string(protocol::kBatchesPath);
+  http_options.limits.fair_key_header = std::string(protocol::kDeviceHeader);
+  CentralServer* self = s.get();
+  FEEDBACK_ASSIGN_OR_RETURN(
+      s->server_, http::Server::Create(std::move(http_options), [self](const http::Request& req) {
+        http::Response res = self->Handle(req);
+        AddSecurityHeaders(req, res);
+        return res;
+      }));
   return s;
 }
 
-void CentralServer::InstallRoutes() {
-  httplib::Server& srv = *server_;
+namespace {
 
-  // Security headers on every answer (dashboard pages, API, device API).
-  srv.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-    res.set_header("Content-Security-Policy", std::string(kContentSecurityPolicy));
-    res.set_header("X-Content-Type-Options", "nosniff");
-    res.set_header("Referrer-Policy", "no-referrer");
-    res.set_header("X-Frame-Options", "DENY");
-    if (!res.has_header("Cache-Control")) {
-      res.set_header("Cache-Control",
-                     req.path.rfind("/dashboard", 0) == 0 ? "no-cache" : "no-store");
-    }
-  });
+http::Response FromApi(const ApiResponse& a) {
+  http::Response res = http::Response::Json(a.status, a.body);
+  if (a.retry_after_s > 0) res.headers.emplace_back("Retry-After", std::to_string(a.retry_after_s));
+  return res;
+}
 
-  // Refuse oversized bodies from their Content-Length before reading them.
-  srv.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (req.has_header("Content-Length")) {
-      const std::string cl = req.get_header_value("Content-Length");
-      const size_t limit = BodyLimit(req.path);
-      bool too_big = cl.size() > 12;
-      if (!too_big) {
-        size_t n = 0;
-        for (char c : cl) n = (c >= '0' && c <= '9') ? n * 10 + static_cast<size_t>(c - '0') : n;
-        too_big = n > limit;
-      }
-      if (too_big) {
-        res.status = 413;
-        res.set_header("Connection", "close");
-        res.set_content(
-            protocol::ErrorJson("request body larger than the limit of " + std::to_string(limit) +
-                                " bytes: send fewer records per batch"),
-            kJson);
-        return httplib::Server::HandlerResponse::Handled;
-      }
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
+http::Response StoreUnavailable(const Status& s) {
+  return FromApi(ApiResponse::Error(503, "central store unavailable: " + s.message(), 5));
+}
 
-  srv.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-    if (res.body.empty()) res.set_content(protocol::ErrorJson(ErrorText(res.status)), kJson);
-  });
-  srv.set_exception_handler(
-      [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-        std::string what = "unknown exception";
-        try {
-          if (ep) std::rethrow_exception(ep);
-        } catch (const std::exception& e) {
-          what = e.what();
-        } catch (...) {
-        }
-        res.status = 500;
-        res.set_content(protocol::ErrorJson("internal error: " + what), kJson);
-      });
-  srv.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    spdlog::info("{} {} {} from {} ({} bytes in, {} out)", req.method, req.path, res.status,
-                 req.remote_addr, req.body.size(), res.body.size());
-  });
+http::Response Redirect(std::string location) {
+  http::Response res;
+  res.status = 302;
+  res.content_type.clear();
+  res.headers.emplace_back("Location", std::move(location));
+  return res;
+}
 
-  srv.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content(R"({"ok":true})", kJson);
-  });
+http::Response ErrorStatus(int status) {
+  return http::Response::Json(status, protocol::ErrorJson(ErrorText(status)));
+}
 
-  srv.Post(std::string(protocol::kEnrollPath),
-           [this](const httplib::Request& req, httplib::Response& res) {
-             Result<CentralStorePool::Lease> store = pool_.Acquire();
-             if (!store.ok()) {
-               Send(res, ApiResponse::Error(
-                             503, "central store unavailable: " + store.status().message(), 5));
-               return;
-             }
-             ApiResponse a = api_.Enroll(**store, req.body);
-             if (!a.log_note.empty()) spdlog::info("enroll: {}", a.log_note);
-             Send(res, a);
-           });
+}  // namespace
 
-  srv.Post(std::string(protocol::kBatchesPath), [this](const httplib::Request& req,
-                                                       httplib::Response& res) {
-    if (req.get_header_value("Content-Type") != protocol::kBatchContentType) {
-      Send(res, ApiResponse::Error(
-                    400, "Content-Type must be " + std::string(protocol::kBatchContentType)));
-      return;
-    }
-    // Bounded ingest concurrency: the store serializes writers anyway,
-    // so more parallel batches would only queue on its lock.
-    if (ingests_in_flight_.fetch_add(1) >= options_.max_concurrent_ingests) {
-      ingests_in_flight_.fetch_sub(1);
-      Send(res, ApiResponse::Error(429,
-                                   "central store is busy ingesting; retry after "
-                                   "the Retry-After delay",
-                                   1));
-      return;
-    }
-    struct Release {
-      std::atomic<int>& n;
-      ~Release() { n.fetch_sub(1); }
-    } release{ingests_in_flight_};
-    const auto start = std::chrono::steady_clock::now();
-    Result<CentralStorePool::Lease> store = pool_.Acquire();
-    if (!store.ok()) {
-      Send(res,
-           ApiResponse::Error(503, "central store unavailable: " + store.status().message(), 5));
-      return;
-    }
-    ApiResponse a = api_.Batch(
-        **store, ByteView(reinterpret_cast<const uint8_t*>(req.body.data()), req.body.size()));
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now() - start)
-                        .count();
-    if (a.status == 200) {
-      spdlog::info("batch: {} ({} ms)", a.log_note, ms);
-    } else {
-      spdlog::warn("batch refused {}: {} ({} ms)", a.status, a.log_note, ms);
-    }
-    Send(res, a);
-  });
+// Security headers on every answer (dashboard pages, API, device API).
+void CentralServer::AddSecurityHeaders(const http::Request& req, http::Response& res) {
+  res.headers.emplace_back("Content-Security-Policy", std::string(kContentSecurityPolicy));
+  res.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  res.headers.emplace_back("Referrer-Policy", "no-referrer");
+  res.headers.emplace_back("X-Frame-Options", "DENY");
+  bool has_cache_control = false;
+  for (const auto& [k, v] : res.headers) has_cache_control = has_cache_control || k == "Cache-Control";
+  if (!has_cache_control) {
+    res.headers.emplace_back("Cache-Control",
+                             req.path.rfind("/dashboard", 0) == 0 ? "no-cache" : "no-store");
+  }
+}
 
-  srv.Get(std::string(protocol::kDeviceStatePath),
-          [this](const httplib::Request& req, httplib::Response& res) {
-            Result<CentralStorePool::Lease> store = pool_.Acquire();
-            if (!store.ok()) {
-              Send(res, ApiResponse::Error(
-                            503, "central store unavailable: " + store.status().message(), 5));
-              return;
-            }
-            SignedHeaders h{req.get_header_value(std::string(protocol::kDeviceHeader).c_str()),
-                            req.get_header_value(std::string(protocol::kTimestampHeader).c_str()),
-                            req.get_header_value(std::string(protocol::kSignatureHeader).c_str())};
-            ApiResponse a = api_.DeviceState(**store, req.method, req.path, h);
-            if (a.status != 200) spdlog::warn("device state refused {}: {}", a.status, a.log_note);
-            Send(res, a);
-          });
+http::Response CentralServer::Handle(const http::Request& req) {
+  const bool get = req.method == "GET" || req.method == "HEAD";
+  const bool post = req.method == "POST";
+  if (req.path == "/healthz") return get ? http::Response::Json(200, R"({"ok":true})") : ErrorStatus(405);
+  if (req.path == protocol::kEnrollPath) return post ? Enroll(req) : ErrorStatus(405);
+  if (req.path == protocol::kBatchesPath) return post ? Batch(req) : ErrorStatus(405);
+  if (req.path == protocol::kDeviceStatePath) return get ? DeviceState(req) : ErrorStatus(405);
+  if (req.path == "/") return get ? Redirect("/dashboard/") : ErrorStatus(405);
+  if (req.path == "/dashboard") return get ? Redirect("/dashboard/") : ErrorStatus(405);
+  if (req.path.rfind("/dashboard/", 0) == 0) return get ? StaticFile(req) : ErrorStatus(405);
+  if (req.path.rfind("/api/", 0) == 0 && req.path.rfind("/api/v1/", 0) != 0) {
+    return get || post ? Dashboard(req) : ErrorStatus(405);
+  }
+  return ErrorStatus(404);
+}
 
-  // The dashboard: static pages and the JSON API (docs/dashboard-api.md).
-  srv.Get("/", [](const httplib::Request&, httplib::Response& res) {
-    res.set_redirect("/dashboard/");
-  });
-  srv.Get(R"(/dashboard(/.*)?)", [this](const httplib::Request& req, httplib::Response& res) {
-    std::string rel = req.path.size() > 10 ? req.path.substr(11) : "";
-    if (req.path == "/dashboard") {
-      res.set_redirect("/dashboard/");
-      return;
-    }
-    std::optional<std::string> file = ResolveStaticPath(options_.dashboard_dir, rel);
-    if (!file) {
-      res.status = 404;
-      res.set_content(protocol::ErrorJson("no such page"), kJson);
-      return;
-    }
-    std::ifstream in(*file, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    res.set_content(ss.str(), MimeTypeFor(*file).c_str());
-  });
-  auto dashboard_api = [this](const httplib::Request& req, httplib::Response& res) {
-    if (dashboard_ == nullptr) {
-      res.status = 404;
-      res.set_content(protocol::ErrorJson("no such endpoint"), kJson);
-      return;
-    }
-    Result<CentralStorePool::Lease> store = pool_.Acquire();
-    if (!store.ok()) {
-      Send(res, ApiResponse::Error(503, "central store unavailable: " + store.status().message(),
-                                   5));
-      return;
-    }
-    DashboardRequest d;
-    d.method = req.method;
-    d.path = req.path;
-    for (const auto& [k, v] : req.params) d.params.emplace(k, v);
-    d.body = req.body;
-    d.content_type = req.get_header_value("Content-Type");
-    d.cookie = req.get_header_value("Cookie");
-    d.csrf_header = req.get_header_value("X-CSRF-Token");
-    d.remote_ip = req.remote_addr;
-    DashboardResponse r = dashboard_->Handle(**store, d);
-    res.status = r.status;
-    for (const auto& [k, v] : r.headers) {
-      if (k == "Set-Cookie") {
-        res.headers.emplace(k, v);
-      } else {
-        res.set_header(k.c_str(), v);
-      }
-    }
-    res.set_content(r.body, r.content_type.c_str());
-    if (!r.log_note.empty() && r.status < 400 && req.method != "GET") {
-      spdlog::info("dashboard: {}", r.log_note);
-    }
-  };
-  srv.Get(R"(/api/(?!v1/).*)", dashboard_api);
-  srv.Post(R"(/api/(?!v1/).*)", dashboard_api);
+http::Response CentralServer::Enroll(const http::Request& req) {
+  Result<CentralStorePool::Lease> store = pool_.Acquire();
+  if (!store.ok()) return StoreUnavailable(store.status());
+  ApiResponse a = api_.Enroll(**store, req.body);
+  if (!a.log_note.empty()) spdlog::info("enroll: {}", a.log_note);
+  return FromApi(a);
+}
+
+http::Response CentralServer::Batch(const http::Request& req) {
+  if (req.Header("Content-Type") != protocol::kBatchContentType) {
+    return FromApi(ApiResponse::Error(
+        400, "Content-Type must be " + std::string(protocol::kBatchContentType)));
+  }
+  // How many batches run at once, and fairly between devices, is the HTTP
+  // server's fair queue (ServerLimits::max_fair_running and its bounds).
+  const auto start = std::chrono::steady_clock::now();
+  Result<CentralStorePool::Lease> store = pool_.Acquire();
+  if (!store.ok()) return StoreUnavailable(store.status());
+  ApiResponse a = api_.Batch(
+      **store, ByteView(reinterpret_cast<const uint8_t*>(req.body.data()), req.body.size()));
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - start)
+                      .count();
+  if (a.status == 200) {
+    spdlog::info("batch: {} ({} ms)", a.log_note, ms);
+  } else {
+    spdlog::warn("batch refused {}: {} ({} ms)", a.status, a.log_note, ms);
+  }
+  return FromApi(a);
+}
+
+http::Response CentralServer::DeviceState(const http::Request& req) {
+  Result<CentralStorePool::Lease> store = pool_.Acquire();
+  if (!store.ok()) return StoreUnavailable(store.status());
+  SignedHeaders h{std::string(req.Header(protocol::kDeviceHeader)),
+                  std::string(req.Header(protocol::kTimestampHeader)),
+                  std::string(req.Header(protocol::kSignatureHeader))};
+  ApiResponse a = api_.DeviceState(**store, req.method, req.path, h);
+  if (a.status != 200) spdlog::warn("device state refused {}: {}", a.status, a.log_note);
+  return FromApi(a);
+}
+
+// The dashboard: static pages and the JSON API (docs/dashboard-api.md).
+http::Response CentralServer::StaticFile(const http::Request& req) {
+  const std::string rel = req.path.substr(std::string_view("/dashboard/").size());
+  std::optional<std::string> file = ResolveStaticPath(options_.dashboard_dir, rel);
+  std::optional<std::string> type = file ? MimeTypeFor(*file) : std::nullopt;
+  if (!file || !type) return http::Response::Json(404, protocol::ErrorJson("no such page"));
+  std::ifstream in(*file, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  http::Response res;
+  res.body = ss.str();
+  res.content_type = *type;
+  return res;
+}
+
+http::Response CentralServer::Dashboard(const http::Request& req) {
+  if (dashboard_ == nullptr) return http::Response::Json(404, protocol::ErrorJson("no such endpoint"));
+  Result<CentralStorePool::Lease> store = pool_.Acquire();
+  if (!store.ok()) return StoreUnavailable(store.status());
+  DashboardRequest d;
+  d.method = req.method == "HEAD" ? "GET" : req.method;
+  d.path = req.path;
+  for (const auto& [k, v] : req.query) d.params.emplace(k, v);
+  d.body = req.body;
+  d.content_type = std::string(req.Header("Content-Type"));
+  d.cookie = std::string(req.Header("Cookie"));
+  d.csrf_header = std::string(req.Header("X-CSRF-Token"));
+  d.remote_ip = req.remote_ip;
+  DashboardResponse r = dashboard_->Handle(**store, d);
+  http::Response res;
+  res.status = r.status;
+  res.body = std::move(r.body);
+  res.content_type = r.content_type;
+  for (const auto& [k, v] : r.headers) res.headers.emplace_back(k, v);
+  if (!r.log_note.empty() && r.status < 400 && req.method != "GET") {
+    spdlog::info("dashboard: {}", r.log_note);
+  }
+  return res;
 }
 
 Status CentralServer::Bind() {
-  if (options_.port == 0) {
-    port_ = server_->bind_to_any_port(options_.host);
-    if (port_ <= 0) {
-      return Status::Unavailable("cannot listen on " + options_.host +
-                                 " (any port): is the address configured on this machine?");
-    }
-  } else {
-    if (!server_->bind_to_port(options_.host, options_.port)) {
-      return Status::Unavailable("cannot listen on " + options_.host + ":" +
-                                 std::to_string(options_.port) +
-                                 ": is the port in use or the address not on this machine?");
-    }
-    port_ = options_.port;
-  }
+  FEEDBACK_RETURN_IF_ERROR(server_->Bind());
+  port_ = server_->port();
   return Status::Ok();
 }
 
-Status CentralServer::Run() {
-  if (!server_->listen_after_bind()) {
-    return Status::Unavailable("the HTTP server stopped with an error");
-  }
-  return Status::Ok();
-}
+Status CentralServer::Run() { return server_->Run(); }
 
-void CentralServer::Stop() { server_->stop(); }
+void CentralServer::Stop() { server_->Stop(); }
 
 }  // namespace feedback::central

@@ -493,7 +493,7 @@ DashboardResponse DashboardApi::HandleUnsafe(CentralStore& store, const Dashboar
   const bool is_post = req.method == "POST";
   if (seg.size() < 2 || seg[0] != "api") return Error(404, "no such endpoint");
   if (!is_get && !is_post) return Error(405, "method not allowed on this endpoint");
-  const bool json_body = req.content_type.rfind("application/json", 0) == 0;
+  const bool json_body = IsJsonContentType(req.content_type);
 
   // --- login: no session yet, rate limited per user + IP ---
   if (seg.size() == 2 && seg[1] == "login") {
@@ -1336,6 +1336,39 @@ DashboardResponse DashboardApi::HandleUnsafe(CentralStore& store, const Dashboar
   }
 
   return Error(404, "no such endpoint");
+}
+
+bool IsJsonContentType(std::string_view content_type) {
+  auto trim = [](std::string_view v) {
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    return v;
+  };
+  auto lower = [](std::string_view v) {
+    std::string out(v);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  };
+  const size_t semi = content_type.find(';');
+  if (lower(trim(content_type.substr(0, semi))) != "application/json") return false;
+  std::string_view rest =
+      semi == std::string_view::npos ? std::string_view() : content_type.substr(semi + 1);
+  while (!rest.empty()) {
+    const size_t next = rest.find(';');
+    const std::string param = lower(trim(rest.substr(0, next)));
+    rest = next == std::string_view::npos ? std::string_view() : rest.substr(next + 1);
+    if (param.empty()) continue;
+    const size_t eq = param.find('=');
+    if (eq == std::string::npos) return false;
+    if (trim(std::string_view(param).substr(0, eq)) == "charset") {
+      std::string_view value = trim(std::string_view(param).substr(eq + 1));
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+        value = value.substr(1, value.size() - 2);
+      }
+      if (value != "utf-8") return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace feedback::central

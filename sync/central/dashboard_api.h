@@ -49,6 +49,11 @@ struct DashboardOptions {
 
 inline constexpr char kSessionCookie[] = "fc_session";
 
+// True for exactly the JSON media type: "application/json", optionally with
+// parameters of which a charset must be utf-8 ("application/jsonx",
+// "application/json-patch+json" and "text/json" are not JSON bodies here).
+bool IsJsonContentType(std::string_view content_type);
+
 class DashboardApi {
  public:
   DashboardApi(const Clock& clock, DashboardOptions options);
