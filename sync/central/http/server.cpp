@@ -614,7 +614,7 @@ int Server::port() const { return impl_->port_; }
 
 Server::Counters Server::counters() const {
   std::lock_guard<std::mutex> lock(impl_->conn_mu_);
-  return Counters{impl_->open_, impl_->refused_};
+  return Counters{impl_->open_, impl_->refused_, impl_->queue_.fair_queued()};
 }
 
 }  // namespace feedback::central::http

@@ -98,6 +98,7 @@ class Server {
   struct Counters {
     int open_connections = 0;
     long long refused_connections = 0;  // over a connection cap, closed at accept
+    size_t fair_queued = 0;             // fair-path requests waiting for a worker
   };
   Counters counters() const;
 
