@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "sync/central/dashboard_api.h"
+#include "sync/central/dashboard/dashboard_api.h"
 #include "tests/sync/central/central_harness.h"
 #include "tests/sync/central/raw_http_client.h"
 
