@@ -2,9 +2,11 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -292,6 +294,16 @@ int RunServe(const ServeFlags& flags) {
   opts.limits.max_fair_queued_per_key = static_cast<size_t>(flags.max_queued_batches_per_device);
   opts.limits.max_fair_queued = static_cast<size_t>(flags.max_queued_batches);
   opts.limits.max_connections = flags.max_connections;
+  // Every connection is a descriptor (main raised the soft limit to the hard
+  // one); keep the cap below it so accept never fails for want of one.
+  if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY &&
+                      static_cast<rlim_t>(flags.max_connections) + 64 > files.rlim_cur) {
+    opts.limits.max_connections = std::max(16, static_cast<int>(files.rlim_cur) - 64);
+    spdlog::warn(
+        "--max-connections {} does not fit the open-file limit {}: serving at most {} "
+        "connections (raise LimitNOFILE= in the service unit to allow more)",
+        flags.max_connections, files.rlim_cur, opts.limits.max_connections);
+  }
   opts.limits.max_connections_per_address = flags.max_connections_per_address;
   opts.limits.header_timeout = std::chrono::seconds(flags.header_timeout_s);
   opts.limits.body_timeout = std::chrono::seconds(flags.body_timeout_s);
