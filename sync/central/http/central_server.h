@@ -1,25 +1,33 @@
-// CentralServer: feedback-central's endpoints on the event-driven http::Server
-// (http/server.h). Routes the device endpoints (docs/protocol.md) to
-// DeviceApi with a store leased from the pool per request, and the dashboard
-// pages and JSON API to DashboardApi; adds the security headers to every
-// answer. The limits (body per path in every encoding, deadlines, connection
-// caps, fair ingest between devices) are the http::Server's, set here from
-// protocol/limits.h and ServerOptions::limits.
+// CentralServer: the HTTP(S) front of feedback-central, a thin adapter that
+// puts the one route table (device endpoints: http/device_routes.h; the
+// dashboard API: dashboard/dashboard_api.h; static pages:
+// http/static_routes.h) on the event-driven http::Server (http/server.h) and
+// adds the security headers to every answer. The limits - body per path in
+// every encoding, deadlines, connection caps, fair ingest between devices -
+// are the http::Server's, set here from protocol/limits.h and
+// ServerOptions::limits; it also logs one line per request without secrets.
 // HTTPS uses the data directory's certificate; plain HTTP is only possible on
 // a loopback address and only when asked for (Create refuses otherwise).
 //
-// Threading: Run() blocks on the calling thread; handlers run on the
-// server's worker pool; Stop() may be called from any thread (e.g. a signal thread).
-// Borrows the DeviceApi and the pool, which must outlive the server.
+// Threading: Run() blocks on the calling thread; the routes run on the
+// server's worker pool; Stop() may be called from any thread (e.g. a signal thread),
+// at any moment: a Stop() before or while Run() starts makes Run() return.
+// Borrows the DeviceApi, the DashboardApi and the pool, which must outlive the
+// server.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
 #include "core/result.h"
 #include "sync/central/dashboard/dashboard_api.h"
+#include "sync/central/http/device_routes.h"
+#include "sync/central/http/route_table.h"
 #include "sync/central/http/server.h"
+#include "sync/central/http/static_routes.h"
 #include "sync/central/ingest/device_api.h"
 #include "sync/central/store/store_pool.h"
 
@@ -37,12 +45,8 @@ struct ServerOptions {
   std::string dashboard_dir;  // static files of the dashboard; empty: not served
 };
 
-// The file under `root` that a /dashboard/ request path names, or nullopt for
-// anything that could leave root (.., //, backslash, NUL, symlinks out).
-std::optional<std::string> ResolveStaticPath(const std::string& root, const std::string& rel);
-// The Content-Type of a dashboard file, or nullopt for a type the dashboard
-// is not made of (e.g. a .md memo): such files are not served.
-std::optional<std::string> MimeTypeFor(const std::string& path);
+using http::MimeTypeFor;
+using http::ResolveStaticPath;
 
 // "127.0.0.1:8443", "[::1]:8443", "localhost:0" -> host and port.
 Result<std::pair<std::string, int>> ParseListenAddress(std::string_view text);
@@ -58,30 +62,33 @@ class CentralServer {
 
   // Binds the listen address; afterwards port() is the real port.
   Status Bind();
-  // Serves until Stop(). Bind() first.
+  // Serves until Stop(). Bind() first. Returns at once if Stop() came first.
   Status Run();
+  // Makes Run() return (requests in progress finish first) and waits until it
+  // has; returns at once when Run() has not started (it then never serves).
   void Stop();
 
   int port() const { return port_; }
   bool tls() const { return !options_.insecure_http; }
 
  private:
-  CentralServer(ServerOptions options, DeviceApi& api, CentralStorePool& pool,
-                DashboardApi* dashboard);
-  http::Response Handle(const http::Request& req);
-  http::Response Enroll(const http::Request& req);
-  http::Response Batch(const http::Request& req);
-  http::Response DeviceState(const http::Request& req);
-  http::Response StaticFile(const http::Request& req);
-  http::Response Dashboard(const http::Request& req);
-  static void AddSecurityHeaders(const http::Request& req, http::Response& res);
+  CentralServer(ServerOptions options, DeviceApi& api, CentralStorePool& pool);
+  // Fills the route table.
+  void InstallRoutes(CentralStorePool& pool, DashboardApi* dashboard);
+  // The route table's answer with the security headers.
+  http::Response Dispatch(const http::Request& request) const;
 
   ServerOptions options_;
-  DeviceApi& api_;
-  CentralStorePool& pool_;
-  DashboardApi* dashboard_;
+  http::DeviceRoutes device_routes_;
+  http::RouteTable routes_;
   std::unique_ptr<http::Server> server_;
   int port_ = 0;
+  // Run()/Stop() hand-off: Stop() waits until Run() has returned (issue 14).
+  std::mutex run_mu_;
+  std::condition_variable run_cv_;
+  bool stop_requested_ = false;  // guarded by run_mu_
+  bool run_started_ = false;     // guarded by run_mu_
+  bool run_finished_ = false;    // guarded by run_mu_
 };
 
 }  // namespace feedback::central
