@@ -10,6 +10,7 @@ PACKAGES=(
   # libraries
   libsdl2-dev libx11-dev libimgui-dev libstb-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev
   nlohmann-json3-dev libcpp-httplib-dev libcli11-dev libspdlog-dev libfmt-dev libzstd-dev
+  libboost-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 procps
   # GUI tests and the headless quick start

@@ -303,7 +303,7 @@ def check_control(debs):
 
     check(field("feedback-common", "Architecture") == "all", "feedback-common must be Architecture: all")
     needs = {
-        "feedback-central": ["feedback-common (= ", "libc6", "libssl3", "libsqlite3-0", "libcpp-httplib0.11"],
+        "feedback-central": ["feedback-common (= ", "libc6", "libssl3", "libsqlite3-0"],
         "feedback-sync": ["feedback-common (= ", "libc6", "libcurl4", "libssl3", "libsqlite3-0"],
         "feedback-kiosk": ["feedback-common (= ", "feedback-sync (= ", "libsdl2-2.0-0", "libsqlite3-0",
                            "fonts-dejavu-core"],

@@ -2,9 +2,11 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -288,8 +290,29 @@ int RunServe(const ServeFlags& flags) {
   opts.insecure_http = flags.insecure_http_loopback;
   opts.cert_file = paths.tls_cert();
   opts.key_file = paths.tls_key();
-  opts.worker_threads = flags.threads;
-  opts.max_concurrent_ingests = flags.max_concurrent_ingests;
+  opts.limits.worker_threads = flags.threads;
+  opts.limits.max_fair_running = flags.max_concurrent_ingests;
+  opts.limits.max_fair_queued_per_key = static_cast<size_t>(flags.max_queued_batches_per_device);
+  opts.limits.max_fair_queued = static_cast<size_t>(flags.max_queued_batches);
+  opts.limits.max_connections = flags.max_connections;
+  // Every connection is a descriptor (main raised the soft limit to the hard
+  // one); keep the cap below it so accept never fails for want of one.
+  if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY &&
+                      static_cast<rlim_t>(flags.max_connections) + 64 > files.rlim_cur) {
+    opts.limits.max_connections = std::max(16, static_cast<int>(files.rlim_cur) - 64);
+    spdlog::warn(
+        "--max-connections {} does not fit the open-file limit {}: serving at most {} "
+        "connections (raise LimitNOFILE= in the service unit to allow more)",
+        flags.max_connections, files.rlim_cur, opts.limits.max_connections);
+  }
+  opts.limits.max_connections_per_address = flags.max_connections_per_address;
+  opts.limits.header_timeout = std::chrono::seconds(flags.header_timeout_s);
+  opts.limits.body_timeout = std::chrono::seconds(flags.body_timeout_s);
+  opts.limits.idle_timeout = std::chrono::seconds(flags.idle_timeout_s);
+  opts.limits.tls_handshake_timeout = std::chrono::seconds(flags.tls_handshake_timeout_s);
+  opts.limits.max_requests_per_connection = flags.max_requests_per_connection;
+  opts.limits.max_header_bytes = static_cast<size_t>(flags.max_header_bytes);
+  opts.limits.max_header_fields = static_cast<size_t>(flags.max_header_fields);
   opts.dashboard_dir = flags.dashboard_dir.empty() ? DefaultDashboardDir() : flags.dashboard_dir;
   DashboardOptions dash_opts;
   dash_opts.secure_cookie = !flags.insecure_http_loopback;

@@ -15,6 +15,18 @@ struct ServeFlags {
   bool insecure_http_loopback = false;
   int threads = 8;
   int max_concurrent_ingests = 2;
+  // The HTTP front's limits (docs/central.md "HTTP server"); seconds for times.
+  int max_connections = 4096;
+  int max_connections_per_address = 256;
+  int header_timeout_s = 10;
+  int body_timeout_s = 30;
+  int idle_timeout_s = 15;
+  int tls_handshake_timeout_s = 10;
+  int max_requests_per_connection = 100;
+  int max_header_bytes = 16 * 1024;
+  int max_header_fields = 64;
+  int max_queued_batches_per_device = 4;
+  int max_queued_batches = 256;
   std::string dashboard_dir;  // empty: the default (see DefaultDashboardDir)
 };
 

@@ -5,6 +5,7 @@
 #include <csignal>
 #include <curl/curl.h>
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
 #include <string>
@@ -105,6 +106,62 @@ int main(int argc, char** argv) {
                    "Batches ingested at once; more get 429")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
+  // The HTTP front's limits (docs/central.md "HTTP server").
+  serve
+      ->add_option("--max-queued-batches-per-device", serve_flags.max_queued_batches_per_device,
+                   "Batches one device may have waiting; more get 429")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
+  serve
+      ->add_option("--max-queued-batches", serve_flags.max_queued_batches,
+                   "Batches waiting from all devices together; more get 429")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  serve
+      ->add_option("--max-connections", serve_flags.max_connections,
+                   "Open connections in total; more are closed at accept")
+      ->capture_default_str()
+      ->check(CLI::Range(16, 1000000));
+  serve
+      ->add_option("--max-connections-per-address", serve_flags.max_connections_per_address,
+                   "Open connections from one client address; more are closed at accept")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  serve
+      ->add_option("--header-timeout", serve_flags.header_timeout_s,
+                   "Seconds for a whole request head to arrive (408 beyond)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  serve
+      ->add_option("--body-timeout", serve_flags.body_timeout_s,
+                   "Seconds for a whole request body to arrive after its head (408 beyond)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  serve
+      ->add_option("--idle-timeout", serve_flags.idle_timeout_s,
+                   "Seconds a kept-alive connection may wait for its next request")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  serve
+      ->add_option("--tls-handshake-timeout", serve_flags.tls_handshake_timeout_s,
+                   "Seconds for a TLS handshake to complete")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 600));
+  serve
+      ->add_option("--max-requests-per-connection", serve_flags.max_requests_per_connection,
+                   "Requests served on one kept-alive connection before it is closed")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  serve
+      ->add_option("--max-header-bytes", serve_flags.max_header_bytes,
+                   "Largest request head (request line + fields; 431 beyond)")
+      ->capture_default_str()
+      ->check(CLI::Range(1024, 1024 * 1024));
+  serve
+      ->add_option("--max-header-fields", serve_flags.max_header_fields,
+                   "Most header fields in one request (431 beyond)")
+      ->capture_default_str()
+      ->check(CLI::Range(8, 1000));
 
   serve->add_option("--dashboard-dir", serve_flags.dashboard_dir,
                     "Static files of the dashboard (default: the installed or source assets)");
@@ -153,7 +210,16 @@ int main(int argc, char** argv) {
   if (*revoke) return RunRevoke(data_dir, device_id);
   if (*publish) return RunSurveyPublish(data_dir, file, sites, all_sites);
   if (*import) return RunStaffImport(data_dir, csv, staff_site);
-  if (*serve) return RunServe(serve_flags);
+  if (*serve) {
+    // Every connection is a file descriptor: with the soft limit (often
+    // 1024) a few hundred idle clients would exhaust it before any cap does.
+    rlimit files{};
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+      files.rlim_cur = files.rlim_max;
+      (void)setrlimit(RLIMIT_NOFILE, &files);
+    }
+    return RunServe(serve_flags);
+  }
   if (*user_add) return RunUserAdd(user_flags);
   if (*user_list) return RunUserList(data_dir, as_json);
   if (*user_disable) return RunUserDisable(data_dir, username);

@@ -99,7 +99,7 @@ http::Response DashboardApi::Authenticated(const Endpoint& endpoint, Call& call)
       return Error(403, "missing or wrong CSRF token: send the token from /api/login or "
                         "/api/me in the X-CSRF-Token header");
     }
-    if (req.Header("content-type").rfind("application/json", 0) != 0) {
+    if (!IsJsonContentType(req.Header("content-type"))) {
       return Error(415, "send Content-Type: application/json");
     }
   }
@@ -110,6 +110,39 @@ http::Response DashboardApi::Authenticated(const Endpoint& endpoint, Call& call)
     return Error(403, "only admins may use /api/" + std::string(area));
   }
   return endpoint.handler(call);
+}
+
+bool IsJsonContentType(std::string_view content_type) {
+  auto trim = [](std::string_view v) {
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    return v;
+  };
+  auto lower = [](std::string_view v) {
+    std::string out(v);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  };
+  const size_t semi = content_type.find(';');
+  if (lower(trim(content_type.substr(0, semi))) != "application/json") return false;
+  std::string_view rest =
+      semi == std::string_view::npos ? std::string_view() : content_type.substr(semi + 1);
+  while (!rest.empty()) {
+    const size_t next = rest.find(';');
+    const std::string param = lower(trim(rest.substr(0, next)));
+    rest = next == std::string_view::npos ? std::string_view() : rest.substr(next + 1);
+    if (param.empty()) continue;
+    const size_t eq = param.find('=');
+    if (eq == std::string::npos) return false;
+    if (trim(std::string_view(param).substr(0, eq)) == "charset") {
+      std::string_view value = trim(std::string_view(param).substr(eq + 1));
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+        value = value.substr(1, value.size() - 2);
+      }
+      if (value != "utf-8") return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace feedback::central

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "core/clock.h"
 #include "sync/central/dashboard/dashboard_common.h"
@@ -22,6 +23,11 @@
 #include "sync/central/store/store_pool.h"
 
 namespace feedback::central {
+
+// True for exactly the JSON media type: "application/json", optionally with
+// parameters of which a charset must be utf-8 ("application/jsonx",
+// "application/json-patch+json" and "text/json" are not JSON bodies here).
+bool IsJsonContentType(std::string_view content_type);
 
 class DashboardApi {
  public:

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/bytes.h"
+#include "sync/central/dashboard/dashboard_api.h"
 #include "sync/central/dashboard/endpoints.h"
 #include "sync/central/dashboard/password_hash.h"
 
@@ -13,7 +14,7 @@ http::Response Login(Call& call) {
   CentralStore& store = call.store;
   const DashboardOptions& options = call.context.options;
   const TimeMs now = call.now;
-  if (req.Header("content-type").rfind("application/json", 0) != 0) {
+  if (!IsJsonContentType(req.Header("content-type"))) {
     return Error(415, "send the login as Content-Type: application/json");
   }
   json body;

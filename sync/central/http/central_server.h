@@ -1,16 +1,16 @@
-// CentralServer: the HTTP(S) front of feedback-central on cpp-httplib, a thin
-// adapter: it turns each httplib request into an http::Request, answers it
-// from the one route table (device endpoints: http/device_routes.h; the
+// CentralServer: the HTTP(S) front of feedback-central, a thin adapter that
+// puts the one route table (device endpoints: http/device_routes.h; the
 // dashboard API: dashboard/dashboard_api.h; static pages:
-// http/static_routes.h) and copies the http::Response back. Around the table
-// it refuses bodies over the limit before reading them (413, from
-// Content-Length), adds the security headers to every answer and logs one line
-// per request without secrets.
+// http/static_routes.h) on the event-driven http::Server (http/server.h) and
+// adds the security headers to every answer. The limits - body per path in
+// every encoding, deadlines, connection caps, fair ingest between devices -
+// are the http::Server's, set here from protocol/limits.h and
+// ServerOptions::limits; it also logs one line per request without secrets.
 // HTTPS uses the data directory's certificate; plain HTTP is only possible on
 // a loopback address and only when asked for (Create refuses otherwise).
 //
-// Threading: Run() blocks on the calling thread and serves on httplib's
-// worker pool; Stop() may be called from any thread (e.g. a signal thread),
+// Threading: Run() blocks on the calling thread; the routes run on the
+// server's worker pool; Stop() may be called from any thread (e.g. a signal thread),
 // at any moment: a Stop() before or while Run() starts makes Run() return.
 // Borrows the DeviceApi, the DashboardApi and the pool, which must outlive the
 // server.
@@ -26,13 +26,10 @@
 #include "sync/central/dashboard/dashboard_api.h"
 #include "sync/central/http/device_routes.h"
 #include "sync/central/http/route_table.h"
+#include "sync/central/http/server.h"
 #include "sync/central/http/static_routes.h"
 #include "sync/central/ingest/device_api.h"
 #include "sync/central/store/store_pool.h"
-
-namespace httplib {
-class Server;
-}
 
 namespace feedback::central {
 
@@ -42,8 +39,9 @@ struct ServerOptions {
   bool insecure_http = false;  // only honoured on a loopback host
   std::string cert_file;
   std::string key_file;
-  int worker_threads = 8;
-  int max_concurrent_ingests = 2;
+  // Deadlines, caps, worker pool and fair-ingest bounds (body limits and the
+  // fair path are set by Create from protocol/limits.h).
+  http::ServerLimits limits;
   std::string dashboard_dir;  // static files of the dashboard; empty: not served
 };
 
@@ -75,16 +73,17 @@ class CentralServer {
 
  private:
   CentralServer(ServerOptions options, DeviceApi& api, CentralStorePool& pool);
-  // Fills the route table and hands every request of every method to it.
+  // Fills the route table.
   void InstallRoutes(CentralStorePool& pool, DashboardApi* dashboard);
+  // The route table's answer with the security headers.
+  http::Response Dispatch(const http::Request& request) const;
 
   ServerOptions options_;
   http::DeviceRoutes device_routes_;
   http::RouteTable routes_;
-  std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<http::Server> server_;
   int port_ = 0;
-  // Run()/Stop() hand-off: httplib ignores stop() until its listen loop has
-  // marked itself running, so Stop() alone could be lost (issue 14).
+  // Run()/Stop() hand-off: Stop() waits until Run() has returned (issue 14).
   std::mutex run_mu_;
   std::condition_variable run_cv_;
   bool stop_requested_ = false;  // guarded by run_mu_

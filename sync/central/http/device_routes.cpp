@@ -37,17 +37,6 @@ Response DeviceRoutes::Batches(const Request& request) {
   if (request.Header("content-type") != protocol::kBatchContentType) {
     return ErrorResponse(400, "Content-Type must be " + std::string(protocol::kBatchContentType));
   }
-  // Bounded ingest concurrency: the store serializes writers anyway, so more
-  // parallel batches would only queue on its lock.
-  if (ingests_in_flight_.fetch_add(1) >= max_concurrent_ingests_) {
-    ingests_in_flight_.fetch_sub(1);
-    return ToResponse(ApiResponse::Error(
-        429, "central store is busy ingesting; retry after the Retry-After delay", 1));
-  }
-  struct Release {
-    std::atomic<int>& n;
-    ~Release() { n.fetch_sub(1); }
-  } release{ingests_in_flight_};
   const auto start = std::chrono::steady_clock::now();
   return WithStore(pool_, [&](CentralStore& store) {
     ApiResponse a = api_.Batch(store, AsBytes(request.body));

@@ -1,14 +1,13 @@
 // DeviceRoutes: the device endpoints of docs/protocol.md as route-table
-// entries - POST /api/v1/enroll, POST /api/v1/batches (Content-Type checked,
-// at most max_concurrent_ingests at once: 429 with Retry-After beyond), GET
+// entries - POST /api/v1/enroll, POST /api/v1/batches (Content-Type checked;
+// how many run at once, fairly between devices, is the HTTP server's fair
+// queue: ServerLimits::max_fair_running and its bounds), GET
 // /api/v1/device/state - each with a store leased from the pool, answered by
 // DeviceApi, and logged in one line without secrets.
 //
 // Threading: the routes may run on many request threads at once. Borrows the
 // DeviceApi and the pool; must outlive the route table it filled.
 #pragma once
-
-#include <atomic>
 
 #include "sync/central/http/route_table.h"
 #include "sync/central/ingest/device_api.h"
@@ -21,8 +20,7 @@ Response ToResponse(const ApiResponse& answer);
 
 class DeviceRoutes {
  public:
-  DeviceRoutes(DeviceApi& api, CentralStorePool& pool, int max_concurrent_ingests)
-      : api_(api), pool_(pool), max_concurrent_ingests_(max_concurrent_ingests) {}
+  DeviceRoutes(DeviceApi& api, CentralStorePool& pool) : api_(api), pool_(pool) {}
 
   void AddTo(RouteTable& routes);
 
@@ -33,8 +31,6 @@ class DeviceRoutes {
 
   DeviceApi& api_;
   CentralStorePool& pool_;
-  const int max_concurrent_ingests_;
-  std::atomic<int> ingests_in_flight_{0};
 };
 
 }  // namespace feedback::central::http

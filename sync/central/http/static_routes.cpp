@@ -47,22 +47,21 @@ std::optional<std::string> ResolveStaticPath(const std::string& root, const std:
   return real.string();
 }
 
-std::string MimeTypeFor(const std::string& path) {
+std::optional<std::string> MimeTypeFor(const std::string& path) {
   const size_t dot = path.rfind('.');
   const std::string ext = dot == std::string::npos ? "" : path.substr(dot + 1);
+  // Only what the dashboard is made of; anything else under assets/dashboard
+  // (a memo such as API_REQUESTS.md, a source map, a backup) is not served.
   static const std::pair<const char*, const char*> kTypes[] = {
       {"html", "text/html; charset=utf-8"},  {"js", "text/javascript; charset=utf-8"},
       {"mjs", "text/javascript; charset=utf-8"}, {"css", "text/css; charset=utf-8"},
       {"svg", "image/svg+xml"},               {"png", "image/png"},
-      {"jpg", "image/jpeg"},                  {"jpeg", "image/jpeg"},
       {"ico", "image/x-icon"},                {"woff2", "font/woff2"},
-      {"woff", "font/woff"},                  {"ttf", "font/ttf"},
-      {"json", "application/json"},           {"map", "application/json"},
-      {"txt", "text/plain; charset=utf-8"}};
+      {"woff", "font/woff"},                  {"ttf", "font/ttf"}};
   for (const auto& [e, t] : kTypes) {
-    if (ext == e) return t;
+    if (ext == e) return std::string(t);
   }
-  return "application/octet-stream";
+  return std::nullopt;
 }
 
 void AddStaticRoutes(RouteTable& routes, const std::string& dashboard_dir) {
@@ -74,13 +73,14 @@ void AddStaticRoutes(RouteTable& routes, const std::string& dashboard_dir) {
     // ResolveStaticPath sees and refuses "//" and the like.
     const std::string rel = request.path.size() > 10 ? request.path.substr(11) : "";
     std::optional<std::string> file = ResolveStaticPath(dashboard_dir, rel);
-    if (!file) return ErrorResponse(404, "no such page");
+    std::optional<std::string> type = file ? MimeTypeFor(*file) : std::nullopt;
+    if (!file || !type) return ErrorResponse(404, "no such page");
     std::ifstream in(*file, std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();
     Response r;
     r.body = ss.str();
-    r.content_type = MimeTypeFor(*file);
+    r.content_type = *type;
     return r;
   });
 }

@@ -15,7 +15,9 @@ namespace feedback::central::http {
 // The file under `root` that a /dashboard/ request path names, or nullopt for
 // anything that could leave root (.., //, backslash, NUL, symlinks out).
 std::optional<std::string> ResolveStaticPath(const std::string& root, const std::string& rel);
-std::string MimeTypeFor(const std::string& path);
+// The Content-Type of a dashboard file, or nullopt for a type the dashboard
+// is not made of (e.g. a .md memo): such files are not served.
+std::optional<std::string> MimeTypeFor(const std::string& path);
 
 // Adds /healthz, / and /dashboard/...; dashboard_dir empty: every page is 404.
 void AddStaticRoutes(RouteTable& routes, const std::string& dashboard_dir);

@@ -213,6 +213,7 @@ class CentralProcess {
 
   const std::string& url() const { return url_; }
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string Log() const { return ReadAll(log_); }
 
  private:

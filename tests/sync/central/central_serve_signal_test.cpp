@@ -8,7 +8,10 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+// glibc 2.36 (Debian 12) declares pidfd_open without C linkage in C++.
+extern "C" {
 #include <sys/pidfd.h>
+}
 #include <sys/wait.h>
 #include <unistd.h>
 
