@@ -4,8 +4,6 @@
 #include <cctype>
 #include <cfloat>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <ctime>
 #include <string>
 
@@ -778,11 +776,6 @@ KeyboardPlan PlanKeyboardScreen(const Ctx& c, std::string_view prompt, float chi
       consider(kind, false, many, false);
       consider(kind, false, many, true);
     }
-  }
-  if (std::getenv("KIOSK_PLAN_DEBUG") != nullptr) {
-    for (const KeyboardPlan& p : candidates)
-      std::fprintf(stderr, "plan kind=%d side=%d cols=%d key=%.0fx%.0f target=%.0f\n",
-                   static_cast<int>(p.kind), p.side, p.columns, p.key.x, p.key.y, l.target);
   }
   for (const KeyboardPlan& p : candidates) {
     if (p.score + 0.5f >= l.target) return p;

@@ -517,3 +517,35 @@ TEST(SurveyLoadTest, Utf8LengthCountsCodePoints) {
 
 }  // namespace
 }  // namespace feedback
+
+namespace feedback {
+namespace {
+
+// "attract_first_question": only a boolean, and only over a first question the kiosk can
+// ask on its attract screen (a score question that is always shown).
+TEST(SurveyLoadTest, AttractFirstQuestion) {
+  nlohmann::json doc = Mini();
+  EXPECT_FALSE(ParseSurveyDefinition(doc.dump(), "mini.json")->attract_first_question);
+  doc["attract_first_question"] = true;
+  Result<SurveyDefinition> def = ParseSurveyDefinition(doc.dump(), "mini.json");
+  ASSERT_TRUE(def.ok()) << def.status().ToString();
+  EXPECT_TRUE(def->attract_first_question);
+
+  doc["attract_first_question"] = "yes";
+  def = ParseSurveyDefinition(doc.dump(), "mini.json");
+  ASSERT_FALSE(def.ok());
+  EXPECT_NE(def.status().message().find("/attract_first_question: expected true or false"),
+            std::string::npos)
+      << def.status().message();
+
+  doc["attract_first_question"] = true;
+  std::swap(doc["questions"][0], doc["questions"][5]);  // a non-score question first
+  def = ParseSurveyDefinition(doc.dump(), "mini.json");
+  ASSERT_FALSE(def.ok());
+  EXPECT_NE(def.status().message().find("must be a score question"), std::string::npos)
+      << def.status().message();
+  EXPECT_TRUE(LoadSurveyDefinition(AssetPath("surveys/retail_kiosk.json"))->attract_first_question);
+}
+
+}  // namespace
+}  // namespace feedback
