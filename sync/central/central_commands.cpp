@@ -24,6 +24,9 @@
 #include "sync/central/central_server.h"
 #include "sync/central/dashboard_api.h"
 #include "sync/central/password_hash.h"
+#include "sync/central/password_policy.h"
+#include "sync/central/sqlite_user_names.h"
+#include "sync/central/user_rules.h"
 #include "sync/central/seed.h"
 #include "sync/central/data_dir.h"
 #include "sync/central/device_api.h"
@@ -334,39 +337,21 @@ std::string DefaultDashboardDir() {
   return std::string(FEEDBACK_SOURCE_ASSETS_DIR) + "/dashboard";
 }
 
-namespace {
-Result<UserRole> RoleFromName(const std::string& name) {
-  for (UserRole r : {UserRole::kAdmin, UserRole::kRegionalManager, UserRole::kSiteManager,
-                     UserRole::kTeamLead}) {
-    if (UserRoleName(r) == name) return r;
-  }
-  return Status::InvalidArgument("--role must be admin, regional_manager, site_manager or "
-                                 "team_lead, not '" + name + "'");
-}
-}  // namespace
-
 int RunUserAdd(const UserAddFlags& f) {
-  if (!IsId(f.username)) {
-    return Fail("--username '" + f.username + "' must be 1-64 characters of A-Z a-z 0-9 - _ .");
+  if (Status s = CheckUsername(f.username); !s.ok()) return Fail("user add", s);
+  Result<UserRole> role = ParseUserRoleName(f.role);
+  if (!role.ok()) return Fail("user add --role", role.status());
+  User u;
+  u.username = f.username;
+  u.role = *role;
+  u.site_ids = f.sites;
+  u.team = f.team;
+  u.email = f.email;
+  if (Status s = CheckUserScope(u); !s.ok()) {
+    return Fail("user add", s.WithContext("--site (repeatable) and --team set the scope"));
   }
-  Result<UserRole> role = RoleFromName(f.role);
-  if (!role.ok()) return Fail("user add", role.status());
-  if (*role == UserRole::kSiteManager && f.sites.size() != 1) {
-    return Fail("a site manager needs exactly one --site");
-  }
-  if (*role == UserRole::kRegionalManager && f.sites.empty()) {
-    return Fail("a regional manager needs at least one --site (repeat the flag)");
-  }
-  if (*role == UserRole::kTeamLead && f.team.empty()) return Fail("a team lead needs --team");
   Result<std::unique_ptr<SqliteCentralStore>> store = OpenStore(f.data_dir);
   if (!store.ok()) return Fail("opening the central store", store.status());
-  Result<std::vector<Site>> sites = (*store)->ListSites();
-  if (!sites.ok()) return Fail("reading sites", sites.status());
-  for (const std::string& want : f.sites) {
-    bool known = false;
-    for (const Site& s : *sites) known = known || s.site_id == want;
-    if (!known) return Fail("site '" + want + "' does not exist in this central store");
-  }
   std::string password;
   bool generated = false;
   if (f.password_stdin) {
@@ -374,22 +359,16 @@ int RunUserAdd(const UserAddFlags& f) {
     while (!password.empty() && (password.back() == '\r' || password.back() == '\n')) {
       password.pop_back();
     }
-    if (password.size() < 12) return Fail("the password must have at least 12 characters");
+    if (Status s = CheckNewPassword(password, u.username); !s.ok()) return Fail("user add", s);
   } else {
-    Result<std::string> p = GeneratePassword();
+    Result<std::string> p = GenerateAcceptedPassword(u.username);
     if (!p.ok()) return Fail("generating a password", p.status());
     password = *p;
     generated = true;
   }
   Result<std::string> hash = HashPassword(password);
   if (!hash.ok()) return Fail("hashing the password", hash.status());
-  User u;
-  u.username = f.username;
   u.password_hash = *hash;
-  u.role = *role;
-  u.site_ids = f.sites;
-  u.team = f.team;
-  u.email = f.email;
   u.created_at = SystemClock::Instance().NowMs();
   if (Status s = (*store)->CreateUser(u); !s.ok()) return Fail("user add", s);
   std::printf("user %s (%s) created\n", u.username.c_str(), f.role.c_str());
@@ -430,6 +409,19 @@ int RunUserDisable(const std::string& data_dir, const std::string& username) {
     return Fail("user disable", s);
   }
   std::printf("user %s disabled; their sessions ended\n", username.c_str());
+  return 0;
+}
+
+int RunUserRename(const std::string& data_dir, const std::string& from, const std::string& to) {
+  // A bare database, not OpenStore: this is also the fix for a store whose
+  // upgrade stopped because two names differ only in case (sqlite_user_names.h).
+  CentralPaths paths{data_dir};
+  if (Status s = CheckDataDir(paths); !s.ok()) return Fail("opening the central store", s);
+  Result<Database> db = Database::Open(paths.database());
+  if (!db.ok()) return Fail("opening the central store", db.status());
+  if (Status s = RenameUser(*db, from, to); !s.ok()) return Fail("user rename", s);
+  std::printf("user %s is now %s; their sessions ended, they log in as %s\n", from.c_str(),
+              to.c_str(), to.c_str());
   return 0;
 }
 

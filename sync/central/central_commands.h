@@ -49,6 +49,9 @@ int RunServe(const ServeFlags& flags);
 int RunUserAdd(const UserAddFlags& flags);
 int RunUserList(const std::string& data_dir, bool json);
 int RunUserDisable(const std::string& data_dir, const std::string& username);
+// Renames the user spelled exactly `from` (see sqlite_user_names.h); works on
+// a store whose upgrade stopped on two names that differ only in case.
+int RunUserRename(const std::string& data_dir, const std::string& from, const std::string& to);
 int RunSeed(const SeedFlags& flags);
 
 // Where `serve` finds the dashboard's static files by default: the installed

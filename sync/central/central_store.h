@@ -118,13 +118,17 @@ class CentralStore {
   virtual Result<bool> EnsureSite(const std::string& site_id, TimeMs now) = 0;
   virtual Result<std::vector<Site>> ListSites() = 0;
 
-  // Dashboard users (issue 7 builds sessions on these). AlreadyExists for a taken name.
+  // Dashboard users (issue 7 builds sessions on these). User names ignore
+  // ASCII case everywhere ("SM1" is "sm1"); a user keeps the spelling it was
+  // created with. CreateUser: AlreadyExists for a name taken in any case,
+  // InvalidArgument naming a site that does not exist.
   virtual Status CreateUser(const User& user) = 0;
   virtual Result<User> GetUser(const std::string& username) = 0;
 
   // Enrollment. EnrollDevice consumes the token and registers the device in
   // one transaction: Unauthenticated for an unknown or used token, or one that
-  // expired (the messages differ), InvalidArgument when kind does not match.
+  // expired (the messages differ), InvalidArgument when kind does not match,
+  // PermissionDenied when public_key is the key of a revoked device.
   virtual Status InsertEnrollmentToken(const EnrollmentTokenRow& token) = 0;
   virtual Result<Device> EnrollDevice(const std::string& token_hash, const std::string& kind,
                                       ByteView public_key, const std::string& hostname,
@@ -180,7 +184,7 @@ class CentralStore {
   virtual Status TouchSession(const std::string& token_hash, TimeMs now) = 0;
   virtual Status DeleteSession(const std::string& token_hash) = 0;
   virtual Status DeleteUserSessions(const std::string& username) = 0;
-  // Failed logins per (username, ip): count since `since`, record one, clear.
+  // Failed logins per (username in any case, ip): count since `since`, record one, clear.
   virtual Result<int64_t> CountLoginFailures(const std::string& username, const std::string& ip,
                                              TimeMs since) = 0;
   virtual Result<std::optional<TimeMs>> OldestLoginFailure(const std::string& username,

@@ -16,6 +16,8 @@
 #include "metrics/nps.h"
 #include "model/survey.h"
 #include "sync/central/password_hash.h"
+#include "sync/central/password_policy.h"
+#include "sync/central/user_rules.h"
 
 namespace feedback::central {
 namespace {
@@ -503,10 +505,11 @@ DashboardResponse DashboardApi::HandleUnsafe(CentralStore& store, const Dashboar
     if (!ParseBody(req, &body)) return Error(400, "the body must be a JSON object");
     const std::optional<std::string> username = BodyString(body, "username");
     const std::optional<std::string> password = BodyString(body, "password");
-    if (!username || !password || username->empty() || username->size() > 100 ||
-        password->size() > 1024) {
+    if (!username || !password || username->empty() || username->size() > 100) {
       return Error(400, "send {\"username\": ..., \"password\": ...}");
     }
+    // The limit creation has: a longer password can never be right.
+    if (Status s = CheckPasswordNotTooLong(*password); !s.ok()) return Error(400, s.message());
     const TimeMs since = now - options_.lockout_ms;
     Result<int64_t> failures = store.CountLoginFailures(*username, req.remote_ip, since);
     if (!failures.ok()) return FromStatus(failures.status());
@@ -1099,6 +1102,7 @@ DashboardResponse DashboardApi::HandleUnsafe(CentralStore& store, const Dashboar
             if (!o.ok() || o->disabled || !InScope(*o, x->site_id, x->team)) {
               return Error(400, "owner must be an active user who can see this follow-up");
             }
+            owner = o->username;  // as the user was created, whatever the case typed
           }
           st = store.AssignFollowUp(seg[2], owner, due);
         } else {
@@ -1210,31 +1214,13 @@ DashboardResponse DashboardApi::HandleUnsafe(CentralStore& store, const Dashboar
           if (s.is_string()) nu.site_ids.push_back(s.get<std::string>());
         }
       }
-      if (nu.username.empty() || nu.username.size() > 64 ||
-          nu.username.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                        "0123456789._-@") != std::string::npos) {
-        return Error(400, "username must be 1-64 characters of letters, digits . _ - @");
-      }
-      if (password.size() < 12) return Error(400, "password must have at least 12 characters");
-      bool known = false;
-      for (UserRole r : {UserRole::kAdmin, UserRole::kRegionalManager, UserRole::kSiteManager,
-                         UserRole::kTeamLead}) {
-        if (UserRoleName(r) == role) {
-          nu.role = r;
-          known = true;
-        }
-      }
-      if (!known) {
-        return Error(400, "role must be admin, regional_manager, site_manager or team_lead");
-      }
-      if (nu.role == UserRole::kSiteManager && nu.site_ids.size() != 1) {
-        return Error(400, "a site manager has exactly one site");
-      }
-      if (nu.role == UserRole::kRegionalManager && nu.site_ids.empty()) {
-        return Error(400, "a regional manager needs at least one site");
-      }
-      if (nu.role == UserRole::kTeamLead && nu.team.empty()) {
-        return Error(400, "a team lead needs a team");
+      if (Status s = CheckUsername(nu.username); !s.ok()) return Error(400, s.message());
+      Result<UserRole> parsed_role = ParseUserRoleName(role);
+      if (!parsed_role.ok()) return Error(400, parsed_role.status().message());
+      nu.role = *parsed_role;
+      if (Status s = CheckUserScope(nu); !s.ok()) return Error(400, s.message());
+      if (Status s = CheckNewPassword(password, nu.username); !s.ok()) {
+        return Error(s.code() == Status::Code::kInvalidArgument ? 400 : 503, s.message());
       }
       Result<std::string> hash = HashPassword(password);
       if (!hash.ok()) return Error(500, "cannot hash the password: " + hash.status().message());
@@ -1246,7 +1232,7 @@ DashboardResponse DashboardApi::HandleUnsafe(CentralStore& store, const Dashboar
       return r;
     }
     if (seg.size() == 4 && is_post && (seg[3] == "disable" || seg[3] == "enable")) {
-      if (seg[3] == "disable" && seg[2] == u.username) {
+      if (seg[3] == "disable" && SameUsername(seg[2], u.username)) {
         return Error(400, "you cannot disable your own account");
       }
       if (Status s = store.SetUserDisabled(seg[2], seg[3] == "disable"); !s.ok()) {

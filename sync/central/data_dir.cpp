@@ -10,6 +10,7 @@
 #include "crypto/x25519_key_pair.h"
 #include "device/device_config.h"
 #include "sync/central/password_hash.h"
+#include "sync/central/password_policy.h"
 #include "sync/central/sqlite_central_store.h"
 #include "sync/central/tls_certificate.h"
 
@@ -53,7 +54,7 @@ Result<InitResult> InitDataDir(const CentralPaths& paths, const std::string& def
   out.admin_username = "admin";
   out.default_site = default_site;
   FEEDBACK_ASSIGN_OR_RETURN(out.cert_sha256, CertificateSha256(tls.certificate_pem));
-  FEEDBACK_ASSIGN_OR_RETURN(out.admin_password, GeneratePassword());
+  FEEDBACK_ASSIGN_OR_RETURN(out.admin_password, GenerateAcceptedPassword(out.admin_username));
   FEEDBACK_ASSIGN_OR_RETURN(std::string hash, HashPassword(out.admin_password));
   FEEDBACK_ASSIGN_OR_RETURN(std::unique_ptr<SqliteCentralStore> store,
                             SqliteCentralStore::Open(paths.database(), clock));
