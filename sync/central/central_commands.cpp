@@ -68,6 +68,19 @@ Result<std::unique_ptr<SqliteCentralStore>> OpenStore(const std::string& data_di
 
 std::string Time(const std::optional<TimeMs>& t) { return t ? FormatIso8601(*t) : "never"; }
 
+// The password for `username`: one line of stdin, checked by the password
+// policy, or a generated one that passes it.
+Result<std::string> NewPassword(bool from_stdin, const std::string& username) {
+  if (!from_stdin) return GenerateAcceptedPassword(username);
+  std::string password;
+  std::getline(std::cin, password);
+  while (!password.empty() && (password.back() == '\r' || password.back() == '\n')) {
+    password.pop_back();
+  }
+  FEEDBACK_RETURN_IF_ERROR(CheckNewPassword(password, username));
+  return password;
+}
+
 }  // namespace
 
 long long ParseDurationMs(const std::string& text) {
@@ -352,27 +365,33 @@ int RunUserAdd(const UserAddFlags& f) {
   }
   Result<std::unique_ptr<SqliteCentralStore>> store = OpenStore(f.data_dir);
   if (!store.ok()) return Fail("opening the central store", store.status());
-  std::string password;
-  bool generated = false;
-  if (f.password_stdin) {
-    std::getline(std::cin, password);
-    while (!password.empty() && (password.back() == '\r' || password.back() == '\n')) {
-      password.pop_back();
-    }
-    if (Status s = CheckNewPassword(password, u.username); !s.ok()) return Fail("user add", s);
-  } else {
-    Result<std::string> p = GenerateAcceptedPassword(u.username);
-    if (!p.ok()) return Fail("generating a password", p.status());
-    password = *p;
-    generated = true;
-  }
-  Result<std::string> hash = HashPassword(password);
+  Result<std::string> password = NewPassword(f.password_stdin, u.username);
+  if (!password.ok()) return Fail("user add", password.status());
+  Result<std::string> hash = HashPassword(*password);
   if (!hash.ok()) return Fail("hashing the password", hash.status());
   u.password_hash = *hash;
   u.created_at = SystemClock::Instance().NowMs();
   if (Status s = (*store)->CreateUser(u); !s.ok()) return Fail("user add", s);
   std::printf("user %s (%s) created\n", u.username.c_str(), f.role.c_str());
-  if (generated) std::printf("password: %s\n", password.c_str());
+  if (!f.password_stdin) std::printf("password: %s\n", password->c_str());
+  return 0;
+}
+
+int RunUserSetPassword(const std::string& data_dir, const std::string& username,
+                       bool password_stdin) {
+  Result<std::unique_ptr<SqliteCentralStore>> store = OpenStore(data_dir);
+  if (!store.ok()) return Fail("opening the central store", store.status());
+  Result<User> user = (*store)->GetUser(username);
+  if (!user.ok()) return Fail("user set-password", user.status());
+  Result<std::string> password = NewPassword(password_stdin, user->username);
+  if (!password.ok()) return Fail("user set-password", password.status());
+  Result<std::string> hash = HashPassword(*password);
+  if (!hash.ok()) return Fail("hashing the password", hash.status());
+  if (Status s = (*store)->SetUserPassword(user->username, *hash, ""); !s.ok()) {
+    return Fail("user set-password", s);
+  }
+  std::printf("password of %s changed; their sessions ended\n", user->username.c_str());
+  if (!password_stdin) std::printf("password: %s\n", password->c_str());
   return 0;
 }
 

@@ -172,6 +172,10 @@ class CentralStore {
   // Users. NotFound for an unknown name.
   virtual Result<std::vector<User>> ListUsers() = 0;
   virtual Status SetUserDisabled(const std::string& username, bool disabled) = 0;
+  // A new password hash; ends every session of the user except `keep_session`
+  // (a token hash; empty: all of them). NotFound for an unknown name.
+  virtual Status SetUserPassword(const std::string& username, const std::string& password_hash,
+                                 const std::string& keep_session) = 0;
   virtual Result<std::vector<StaffRow>> ListStaff() = 0;
   // NotFound for an unknown site.
   virtual Status UpdateSite(const std::string& site_id, const SiteSettings& settings) = 0;

@@ -488,6 +488,48 @@ DashboardResponse DashboardApi::Handle(CentralStore& store, const DashboardReque
   }
 }
 
+// The current password is checked like a login (and counts towards its
+// lockout), so a stolen session cannot be used to guess it.
+DashboardResponse DashboardApi::ChangeOwnPassword(CentralStore& store, const DashboardRequest& req,
+                                                  const User& u, const std::string& session_hash,
+                                                  TimeMs now) {
+  json body;
+  if (!ParseBody(req, &body)) return Error(400, "the body must be a JSON object");
+  const std::optional<std::string> current = BodyString(body, "current_password");
+  const std::optional<std::string> next = BodyString(body, "new_password");
+  if (!current || !next) {
+    return Error(400, "send {\"current_password\": ..., \"new_password\": ...}");
+  }
+  if (Status s = CheckPasswordNotTooLong(*current); !s.ok()) return Error(400, s.message());
+  const TimeMs since = now - options_.lockout_ms;
+  Result<int64_t> failures = store.CountLoginFailures(u.username, req.remote_ip, since);
+  if (!failures.ok()) return FromStatus(failures.status());
+  if (*failures >= options_.max_login_failures) {
+    DashboardResponse r = Error(429, "too many wrong passwords for this user from this address; "
+                                     "try again in 15 minutes");
+    r.headers.emplace_back("Retry-After", std::to_string(options_.lockout_ms / 1000));
+    return r;
+  }
+  Result<bool> right = VerifyPassword(*current, u.password_hash);
+  if (!right.ok() || !*right) {
+    if (Status s = store.RecordLoginFailure(u.username, req.remote_ip, now); !s.ok()) {
+      return FromStatus(s);
+    }
+    return Error(403, "the current password is wrong; nothing was changed");
+  }
+  if (Status s = CheckNewPassword(*next, u.username, *current); !s.ok()) {
+    return Error(s.code() == Status::Code::kInvalidArgument ? 400 : 503, s.message());
+  }
+  Result<std::string> hash = HashPassword(*next);
+  if (!hash.ok()) return Error(500, "cannot hash the password: " + hash.status().message());
+  if (Status s = store.SetUserPassword(u.username, *hash, session_hash); !s.ok()) {
+    return FromStatus(s);
+  }
+  DashboardResponse r = Json({{"ok", true}});
+  r.log_note = "password changed by " + u.username;
+  return r;
+}
+
 DashboardResponse DashboardApi::HandleUnsafe(CentralStore& store, const DashboardRequest& req) {
   const TimeMs now = clock_.NowMs();
   const std::vector<std::string> seg = SplitPath(req.path);  // "api", ...
@@ -597,6 +639,11 @@ DashboardResponse DashboardApi::HandleUnsafe(CentralStore& store, const Dashboar
                                              "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" +
                                              (options_.secure_cookie ? "; Secure" : ""));
     return r;
+  }
+
+  if (what == "me" && seg.size() == 3 && seg[2] == "password") {
+    if (!is_post) return Error(405, "use POST /api/me/password");
+    return ChangeOwnPassword(store, req, u, session->token_hash, now);
   }
 
   if (what == "me" && seg.size() == 2 && is_get) {

@@ -57,6 +57,10 @@ class DashboardApi {
 
  private:
   DashboardResponse HandleUnsafe(CentralStore& store, const DashboardRequest& request);
+  // POST /api/me/password for the logged-in `user` (session `session_hash`).
+  DashboardResponse ChangeOwnPassword(CentralStore& store, const DashboardRequest& request,
+                                      const User& user, const std::string& session_hash,
+                                      TimeMs now);
 
   const Clock& clock_;
   DashboardOptions options_;

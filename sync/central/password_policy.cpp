@@ -80,7 +80,8 @@ Status CheckPasswordNotTooLong(std::string_view password) {
                                  std::to_string(kMaxPasswordChars) + " characters");
 }
 
-Status CheckNewPassword(std::string_view password, std::string_view username) {
+Status CheckNewPassword(std::string_view password, std::string_view username,
+                        std::optional<std::string_view> old_password) {
   FEEDBACK_RETURN_IF_ERROR(CheckPasswordNotTooLong(password));
   const size_t n = PasswordChars(password);
   if (n < kMinPasswordChars) {
@@ -105,13 +106,14 @@ Status CheckNewPassword(std::string_view password, std::string_view username) {
                                "(apt-get install cracklib-runtime)");
   }
   FEEDBACK_ASSIGN_OR_RETURN(SettingsPtr settings, Settings());
-  const std::string pw(password), user(username);
+  const std::string pw(password), user(username), old(old_password.value_or(""));
   void* aux = nullptr;
   std::string reason;
   int score = 0;
   {
     std::lock_guard<std::mutex> lock(CracklibMutex());
-    score = pwquality_check(settings.get(), pw.c_str(), nullptr, user.c_str(), &aux);
+    score = pwquality_check(settings.get(), pw.c_str(), old_password ? old.c_str() : nullptr,
+                            user.c_str(), &aux);
     if (score < 0) {
       char buf[PWQ_MAX_ERROR_MESSAGE_LEN];
       const char* text = pwquality_strerror(buf, sizeof buf, score, aux);

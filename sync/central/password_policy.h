@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -35,7 +36,9 @@ Status CheckPasswordNotTooLong(std::string_view password);
 // runs or sequences, and a libpwquality score of at least kMinPasswordScore.
 // InvalidArgument with the reason when it is refused; Unavailable when the
 // dictionary is missing (the server cannot judge, so it refuses to guess).
-Status CheckNewPassword(std::string_view password, std::string_view username);
+// With `old_password` (a change), also refused when too similar to it.
+Status CheckNewPassword(std::string_view password, std::string_view username,
+                        std::optional<std::string_view> old_password = std::nullopt);
 
 // A random password (GeneratePassword) that CheckNewPassword accepts for
 // `username`; what `init` and `user add` print.

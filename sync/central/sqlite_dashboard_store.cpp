@@ -256,6 +256,22 @@ Status SqliteCentralStore::SetUserDisabled(const std::string& username, bool dis
   return Status::Ok();
 }
 
+Status SqliteCentralStore::SetUserPassword(const std::string& username,
+                                           const std::string& password_hash,
+                                           const std::string& keep_session) {
+  Transaction txn(db_);
+  FEEDBACK_RETURN_IF_ERROR(txn.Begin());
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement s, db_.Prepare("UPDATE users SET password_hash = ? WHERE lower(username) = lower(?)"));
+  FEEDBACK_RETURN_IF_ERROR(s.Bind(1, password_hash).Bind(2, username).Run());
+  if (db_.Changes() == 0) return Status::NotFound("no user '" + username + "'");
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement end, db_.Prepare("DELETE FROM sessions WHERE lower(username) = lower(?) AND "
+                                 "token_hash <> ?"));
+  FEEDBACK_RETURN_IF_ERROR(end.Bind(1, username).Bind(2, keep_session).Run());
+  return txn.Commit();
+}
+
 Result<std::vector<StaffRow>> SqliteCentralStore::ListStaff() {
   FEEDBACK_ASSIGN_OR_RETURN(
       Statement s,

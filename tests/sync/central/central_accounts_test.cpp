@@ -242,6 +242,59 @@ TEST_F(AccountsTest, InitAndGeneratedPasswordsPassThePolicy) {
   EXPECT_EQ(api_->Login("gen.user", pw).status, 200);
 }
 
+TEST_F(AccountsTest, UsersChangeTheirOwnPasswordUnderTheSameRules) {
+  const std::string old_pw = Strong(16);
+  ASSERT_EQ(Create("ana.lopez", old_pw).status, 200);
+  Session mine, other;
+  ASSERT_EQ(api_->Login("ana.lopez", old_pw, &mine).status, 200);
+  ASSERT_EQ(api_->Login("ANA.LOPEZ", old_pw, &other).status, 200);
+  auto change = [&](const std::string& current, const std::string& next) {
+    return api_->Post("/api/me/password", &mine,
+                      {{"current_password", current}, {"new_password", next}});
+  };
+  Answer wrong = change("not-the-password", Strong(16));
+  EXPECT_EQ(wrong.status, 403);
+  EXPECT_NE(Error(wrong).find("current password is wrong"), std::string::npos) << wrong.body;
+  Answer weak = change(old_pw, "sunflowers12");
+  EXPECT_EQ(weak.status, 400);
+  EXPECT_NE(Error(weak).find("dictionary word"), std::string::npos) << weak.body;
+  Answer same = change(old_pw, old_pw);
+  EXPECT_EQ(same.status, 400);
+  EXPECT_NE(Error(same).find("password refused"), std::string::npos) << same.body;
+  Answer longer = change(old_pw, Strong(kMaxPasswordChars + 1));
+  EXPECT_EQ(longer.status, 400);
+  EXPECT_NE(Error(longer).find("at most " + std::to_string(kMaxPasswordChars)), std::string::npos);
+  EXPECT_EQ(api_->Post("/api/me/password", &mine, {{"new_password", Strong(16)}}).status, 400);
+  // Without the CSRF token nothing changes.
+  EXPECT_EQ(api_->Post("/api/me/password", &mine,
+                       {{"current_password", old_pw}, {"new_password", Strong(16)}}, false)
+                .status,
+            403);
+
+  const std::string new_pw = Strong(kMaxPasswordChars);
+  Answer ok = change(old_pw, new_pw);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(api_->Get("/api/me", &mine).status, 200);   // this session goes on
+  EXPECT_EQ(api_->Get("/api/me", &other).status, 401);  // every other one ended
+  EXPECT_EQ(api_->Login("ana.lopez", old_pw).status, 401);
+  EXPECT_EQ(api_->Login("ana.lopez", new_pw).status, 200);
+
+  // The operator's way back in: the CLI, same rules, every session ends.
+  CliResult cli_weak = RunCli({"user", "set-password", "--data-dir", data_dir_, "--username",
+                               "Ana.Lopez", "--password-stdin"},
+                              "aaaaaaaaaaaa\n");
+  EXPECT_EQ(cli_weak.exit_code, 1);
+  EXPECT_NE(cli_weak.err.find("uses only 1 character"), std::string::npos) << cli_weak.err;
+  CliResult cli =
+      RunCli({"user", "set-password", "--data-dir", data_dir_, "--username", "ANA.lopez"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  const std::string generated = PasswordFrom(cli.out);
+  EXPECT_TRUE(CheckNewPassword(generated, "ana.lopez").ok()) << generated;
+  EXPECT_EQ(api_->Get("/api/me", &mine).status, 401);
+  EXPECT_EQ(api_->Login("ana.lopez", new_pw).status, 401);
+  EXPECT_EQ(api_->Login("ana.lopez", generated).status, 200);
+}
+
 // Enrolls with the given key (the harness's Enroll makes a new one each time).
 HttpAnswer EnrollWithKey(httplib::Client& client, const std::string& token_text,
                          const Ed25519PrivateKey& key) {
