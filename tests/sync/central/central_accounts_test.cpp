@@ -12,9 +12,9 @@
 
 #include "central_harness.h"
 #include "dashboard_client.h"
-#include "sync/central/password_hash.h"
-#include "sync/central/password_policy.h"
-#include "sync/central/user_rules.h"
+#include "sync/central/dashboard/password_hash.h"
+#include "sync/central/dashboard/password_policy.h"
+#include "sync/central/store/user_rules.h"
 
 namespace feedback::central::testing {
 namespace {

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <string>
 
-#include "sync/central/password_hash.h"
-#include "sync/central/password_policy.h"
-#include "sync/central/user_rules.h"
+#include "sync/central/dashboard/password_hash.h"
+#include "sync/central/dashboard/password_policy.h"
+#include "sync/central/store/user_rules.h"
 
 namespace feedback::central {
 namespace {
