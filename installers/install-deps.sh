@@ -8,7 +8,7 @@ PACKAGES=(
   # toolchain
   build-essential cmake pkg-config git ca-certificates clang libclang-rt-14-dev
   # libraries
-  libsdl2-dev libimgui-dev libstb-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev
+  libsdl2-dev libx11-dev libimgui-dev libstb-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev
   nlohmann-json3-dev libcpp-httplib-dev libcli11-dev libspdlog-dev libfmt-dev libzstd-dev
   # dashboard password strength: libpwquality and the cracklib dictionary it reads
   libpwquality-dev cracklib-runtime

@@ -40,7 +40,8 @@ ParsedOptions ParseAgentOptions(const std::vector<std::string>& args,
                  "sign in as this rep (remembered on this desktop); default: the remembered "
                  "rep, else the window asks");
   app.add_option("--window", window,
-                 "wanted window size in pixels, WIDTHxHEIGHT; cut to the display's usable area")->capture_default_str();
+                 "wanted window size in pixels, WIDTHxHEIGHT; cut to the display's usable area")
+      ->capture_default_str();
   app.add_option("--locale", o.locale,
                  "language of the window and of the recorded answers (en, es)")
       ->capture_default_str();
@@ -81,9 +82,9 @@ ParsedOptions ParseAgentOptions(const std::vector<std::string>& args,
   if (!size || size->width < kMinWindowSize.w || size->height < kMinWindowSize.h) {
     parsed.exit = true;
     parsed.exit_code = 2;
-    parsed.output = "feedback-agent: --window " + window +
-                    ": expected WIDTHxHEIGHT of at least " + std::to_string(kMinWindowSize.w) +
-                    "x" + std::to_string(kMinWindowSize.h) + ", e.g. --window 480x860\n";
+    parsed.output = "feedback-agent: --window " + window + ": expected WIDTHxHEIGHT of at least " +
+                    std::to_string(kMinWindowSize.w) + "x" + std::to_string(kMinWindowSize.h) +
+                    ", e.g. --window 480x860\n";
     return parsed;
   }
   o.width = size->width;

@@ -82,9 +82,9 @@ std::vector<HistoryEntry> MakeHistory(std::span<const FeedbackRecord> records,
       const Answer* a = r.FindAnswer(q.id);
       if (a == nullptr) continue;
       if (a->number) {
-        e.parts.push_back(HistoryPart{
-            ShortCaption(def, q, locale),
-            std::to_string(*a->number) + "/" + std::to_string(q.Scale().max), true});
+        e.parts.push_back(
+            HistoryPart{ShortCaption(def, q, locale),
+                        std::to_string(*a->number) + "/" + std::to_string(q.Scale().max), true});
       } else if (!a->choices.empty()) {
         std::string labels;
         for (const std::string& id : a->choices) {

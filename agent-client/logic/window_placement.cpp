@@ -19,25 +19,26 @@ void PlaceAxis(int wanted, int minimum, int origin, int span, int before, int af
 
 WindowPlacement PlaceWindow(PixelSize wanted, PixelRect usable, FrameBorders borders) {
   WindowPlacement p;
-  PlaceAxis(wanted.w, kMinWindowSize.w, usable.x, usable.w, borders.left, borders.right,
-            p.client.x, p.client.w, p.reduced);
-  PlaceAxis(wanted.h, kMinWindowSize.h, usable.y, usable.h, borders.top, borders.bottom,
-            p.client.y, p.client.h, p.reduced);
+  PlaceAxis(wanted.w, kMinWindowSize.w, usable.x, usable.w, borders.left, borders.right, p.client.x,
+            p.client.w, p.reduced);
+  PlaceAxis(wanted.h, kMinWindowSize.h, usable.y, usable.h, borders.top, borders.bottom, p.client.y,
+            p.client.h, p.reduced);
   return p;
 }
 
 std::string DescribePlacement(const WindowPlacement& placement, PixelSize wanted,
                               PixelRect usable) {
   const PixelRect& c = placement.client;
-  std::string out = std::to_string(c.w) + "x" + std::to_string(c.h) + " at " +
-                    std::to_string(c.x) + "," + std::to_string(c.y);
+  std::string out = std::to_string(c.w) + "x" + std::to_string(c.h) + " at " + std::to_string(c.x) +
+                    "," + std::to_string(c.y);
   if (placement.reduced) {
     out += " (wanted " + std::to_string(wanted.w) + "x" + std::to_string(wanted.h) + ";";
   } else {
     out += " (";
   }
-  out += std::string(placement.reduced ? " " : "") + "usable area " + std::to_string(usable.w) + "x" + std::to_string(usable.h) + " at " +
-         std::to_string(usable.x) + "," + std::to_string(usable.y) + ")";
+  out += std::string(placement.reduced ? " " : "") + "usable area " + std::to_string(usable.w) +
+         "x" + std::to_string(usable.h) + " at " + std::to_string(usable.x) + "," +
+         std::to_string(usable.y) + ")";
   return out;
 }
 

@@ -53,7 +53,6 @@ struct WindowPlacement {
 WindowPlacement PlaceWindow(PixelSize wanted, PixelRect usable, FrameBorders borders);
 
 // "480x706 at 443,31 (wanted 480x900; usable area 1366x736 at 0,0)" for the log.
-std::string DescribePlacement(const WindowPlacement& placement, PixelSize wanted,
-                              PixelRect usable);
+std::string DescribePlacement(const WindowPlacement& placement, PixelSize wanted, PixelRect usable);
 
 }  // namespace feedback::agent

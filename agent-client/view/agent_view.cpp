@@ -3,6 +3,7 @@
 #include <imgui.h>
 #include <imgui_internal.h>  // ClearActiveID / GetActiveID: the form model owns the focus
 #include <imgui_stdlib.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cfloat>
@@ -326,7 +327,7 @@ void AgentView::DrawSignIn(const ui::FrameContext& frame, const AgentSession& se
   const float full = ImGui::GetContentRegionAvail().x;
   const float width = std::min(full, 420.0f);
   ImGui::SetCursorPos(ImVec2(std::floor((frame.display_size.x - width) * 0.5f),
-                            std::floor(frame.display_size.y * 0.22f)));
+                             std::floor(frame.display_size.y * 0.22f)));
   ImGui::BeginGroup();
   {
     Card card(theme, metrics_, width);
@@ -616,11 +617,11 @@ void AgentView::DrawField(const ui::FrameContext& frame, const FormState& form, 
     scroll_to_focus_ = false;
     const ImVec2 min = ImGui::GetItemRectMin();
     const ImVec2 max = ImGui::GetItemRectMax();
-    ImGui::ScrollToRect(ImGui::GetCurrentWindow(),
-                        ImRect(ImVec2(min.x, min.y - ImGui::GetTextLineHeightWithSpacing() -
-                                                 metrics_.gap),
-                               ImVec2(max.x, max.y + metrics_.gap)),
-                        ImGuiScrollFlags_KeepVisibleEdgeY);
+    ImGui::ScrollToRect(
+        ImGui::GetCurrentWindow(),
+        ImRect(ImVec2(min.x, min.y - ImGui::GetTextLineHeightWithSpacing() - metrics_.gap),
+               ImVec2(max.x, max.y + metrics_.gap)),
+        ImGuiScrollFlags_KeepVisibleEdgeY);
   }
   if (focused) {
     const float grow = metrics_.focus_ring + 2.0f;
@@ -754,6 +755,7 @@ void AgentView::DrawPanels(const ui::FrameContext& frame, const AgentSession& se
                      ImVec2(w, ImGui::GetFrameHeight()), panel_tab_ == i, theme,
                      metrics_.card_rounding)) {
         panel_tab_ = i;
+        spdlog::debug("panel tab {} shown", i);  // tests wait on this line
       }
       ImGui::PopFont();
     }

@@ -101,7 +101,7 @@ class AgentView {
   bool sign_in_focused_ = false;
   uint64_t seen_focus_serial_ = UINT64_MAX;
   uint64_t seen_generation_ = UINT64_MAX;
-  bool focus_text_now_ = false;  // this frame, give the focused text field the keyboard
+  bool focus_text_now_ = false;   // this frame, give the focused text field the keyboard
   bool scroll_to_focus_ = false;  // the focus moved: scroll the focused field into view
 };
 

@@ -10,6 +10,10 @@ template <class... Fs>
 struct Overloaded : Fs... {
   using Fs::operator()...;
 };
+// C++20 deduces this for aggregates, but clang 14 (the libFuzzer build,
+// tests/fuzz/run-campaign.sh) does not implement that yet.
+template <class... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
 
 // Events a person caused; they keep the idle timer from firing. Tick and the
 // controller's reports are not input.

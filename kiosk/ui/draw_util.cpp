@@ -146,7 +146,7 @@ bool TouchTarget(const char* id, const ui::Rect& rect, std::string_view probe_na
   const bool tapped = ImGui::InvisibleButton(
       id, ImVec2(std::max(1.0f, rect.Width()), std::max(1.0f, rect.Height())));
   if (held != nullptr) *held = ImGui::IsItemActive();
-  ui::ProbeItem(probe_name, rect.min, rect.max);
+  if (!probe_name.empty()) ui::ProbeItem(probe_name, rect.min, rect.max);
   return tapped;
 }
 

@@ -82,7 +82,10 @@ std::string LayoutDigest(const KioskState& s) {
   if (s.screen == Screen::kQuestion) {
     d += " field=" + std::string(TextFieldName(s.session.focus)) + ":" +
          std::to_string(FieldText(s.session, s.session.focus).size()) + ":" +
-         (s.session.shift ? "shift" : "lower");
+         (s.session.shift ? "shift" : "lower") + ":" + (s.session.symbols ? "sym" : "abc");
+    d += " hero=" + (s.session.hero_letter.empty() ? std::string("*") : s.session.hero_letter) +
+         ":" + std::to_string(s.session.hero_page);
+    if (s.still_there) d += " still-there";
   }
   if (s.screen == Screen::kAdminPin) {
     d += " pin=" + std::to_string(s.pin_entry.size()) + (s.pin_rejected ? " rejected" : "");
@@ -219,7 +222,8 @@ int RunKiosk(const KioskOptions& options, std::chrono::steady_clock::time_point 
         DrawKiosk(ScreenInput{controller.state(), controller.view(),
                               controller.machine().settings(), has_pin, now, logo.get()},
                   frame);
-    const std::string drawn = LayoutDigest(controller.state());
+    std::string drawn = LayoutDigest(controller.state());
+    if (!LastLayoutNote().empty()) drawn += " " + LastLayoutNote();
     for (const Event& e : events) controller.Dispatch(e);
     if (options.layout_log) {
       // After the widgets' ui-item lines: a test that sees this line can click them.

@@ -31,4 +31,9 @@ std::vector<Event> DrawKiosk(const ScreenInput& input, const ui::FrameContext& f
 // headless test harness opens its own).
 std::vector<Event> DrawKioskContent(const ScreenInput& input, const ui::FrameContext& frame);
 
+// What the last DrawKiosk chose that the state does not say, for --layout-log:
+// "kb=full|compact|narrow" on typing screens, "roster=all|index|letters|names" on the
+// hero picker; empty elsewhere. UI thread only.
+const std::string& LastLayoutNote();
+
 }  // namespace feedback::kiosk

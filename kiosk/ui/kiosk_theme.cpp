@@ -27,7 +27,8 @@ void FitKioskTheme(ui::Theme& theme, ImVec2 window_px) {
   // 0 on a ~90 mm panel, 1 from 135 mm up.
   const float room = std::clamp((short_mm - 88.0f) / (135.0f - 88.0f), 0.0f, 1.0f);
   const float full_target = theme.sizing.min_target_mm;
-  theme.sizing.min_target_mm = 9.5f + (full_target - 9.5f) * room;
+  // Targets give way slowly: still ~14 mm on a 130 mm panel, 9.5 mm only on ~90 mm.
+  theme.sizing.min_target_mm = 9.5f + (full_target - 9.5f) * room * room;
   theme.sizing.gap_mm = 1.5f + (theme.sizing.gap_mm - 1.5f) * room;
   theme.sizing.padding_mm = 2.0f + (theme.sizing.padding_mm - 2.0f) * room;
   // Type follows the screen's short side: full size from 200 mm up.

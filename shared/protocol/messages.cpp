@@ -1,5 +1,6 @@
 #include "protocol/messages.h"
 
+#include <set>
 #include <string>
 
 #include "protocol/limits.h"
@@ -191,6 +192,11 @@ Result<DeviceState> ParseDeviceState(std::string_view body) {
     p.definition_json = def->dump(-1, ' ', false, json::error_handler_t::replace);
     m.surveys.push_back(std::move(p));
   }
+  // The device stores roster and stories keyed by staff_id / story_id, so a
+  // repeated key is a malformed state, refused here - not a local store
+  // failure that would stop the daemon (found writing fuzz_device_state).
+  std::set<std::string> staff_ids;
+  std::set<std::string> story_ids;
   FEEDBACK_ASSIGN_OR_RETURN(const json* roster, Array(j, kWhat, "roster"));
   for (const json& r : *roster) {
     if (!r.is_object()) return FieldError(kWhat, "roster", "has an entry that is not an object");
@@ -198,6 +204,9 @@ Result<DeviceState> ParseDeviceState(std::string_view body) {
     FEEDBACK_ASSIGN_OR_RETURN(e.staff_id, Str(r, kWhat, "staff_id", true, kMaxIdBytes));
     FEEDBACK_ASSIGN_OR_RETURN(e.display_name, Str(r, kWhat, "display_name", true, 256));
     FEEDBACK_ASSIGN_OR_RETURN(e.team, Str(r, kWhat, "team", false, kMaxIdBytes));
+    if (!staff_ids.insert(e.staff_id).second) {
+      return FieldError(kWhat, "roster", "names staff_id '" + e.staff_id + "' twice");
+    }
     m.roster.push_back(std::move(e));
   }
   FEEDBACK_ASSIGN_OR_RETURN(const json* stories, Array(j, kWhat, "hero_stories"));
@@ -212,6 +221,9 @@ Result<DeviceState> ParseDeviceState(std::string_view body) {
     FEEDBACK_ASSIGN_OR_RETURN(p.story, Str(h, kWhat, "story", true));
     FEEDBACK_ASSIGN_OR_RETURN(p.team, Str(h, kWhat, "team", false, kMaxIdBytes));
     FEEDBACK_ASSIGN_OR_RETURN(p.published_at, Int(h, kWhat, "published_at", 0));
+    if (!story_ids.insert(p.story_id).second) {
+      return FieldError(kWhat, "hero_stories", "names story_id '" + p.story_id + "' twice");
+    }
     m.hero_stories.push_back(std::move(p));
   }
   if (auto b = j.find("branding"); b != j.end() && !b->is_null()) {

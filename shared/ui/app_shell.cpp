@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "ui/screenshot.h"
+#include "ui/x11_dpi.h"
 
 namespace feedback::ui {
 namespace {
@@ -29,7 +30,7 @@ Status SdlError(const std::string& what) {
 }
 
 // The display's density: SDL's (XRandR output size on X11), else the core X screen's
-// millimetres as SDL reports them through the display bounds. nullopt when neither
+// width in pixels and millimetres (x11_dpi.h). nullopt when neither
 // is plausible (X servers often report 0 mm).
 std::optional<float> DetectDpi(SDL_Window* window) {
   float ddpi = 0.0f;
@@ -40,7 +41,7 @@ std::optional<float> DetectDpi(SDL_Window* window) {
     if (hdpi >= 50.0f && hdpi <= 500.0f) return hdpi;
     if (ddpi >= 50.0f && ddpi <= 500.0f) return ddpi;
   }
-  return std::nullopt;
+  return X11ScreenDpi();
 }
 
 }  // namespace

@@ -43,9 +43,11 @@ void CenteredText(ImDrawList* dl, const Rect& rect, std::string_view text, ImU32
                  probe_name);
 }
 
-// Line breaks of `text` at `wrap` pixels for `font` at `size` (words kept whole where
-// they fit on a line of their own).
-std::vector<std::string> WrapLines(ImFont* font, float size, std::string_view text, float wrap) {
+// Line breaks of `text` at `wrap` pixels for `font` at `size`. ImGui breaks a word that
+// is wider than the line inside it; `cut_word` says when that happened (the caller then
+// shrinks the type rather than cut a name in two).
+std::vector<std::string> WrapLines(ImFont* font, float size, std::string_view text, float wrap,
+                                   bool* cut_word) {
   std::vector<std::string> lines;
   const char* p = text.data();
   const char* end = text.data() + text.size();
@@ -54,9 +56,11 @@ std::vector<std::string> WrapLines(ImFont* font, float size, std::string_view te
     const char* nl = std::find(p, end, '\n');
     const char* brk = font->CalcWordWrapPositionA(scale, p, nl, std::max(1.0f, wrap));
     if (brk == p) {
-      // One word wider than the line: keep it whole (the check reports it).
-      brk = p;
+      // Not even one glyph fits: keep the whole word (the check reports it).
       while (brk < nl && *brk != ' ') ++brk;
+    }
+    if (brk < nl && *brk != ' ' && brk > p && brk[-1] != ' ' && brk[-1] != '-') {
+      *cut_word = true;
     }
     const char* line_end = brk;
     while (line_end > p && line_end[-1] == ' ') --line_end;
@@ -103,14 +107,15 @@ FittedText FitText(ImFont* font, float font_size, std::string_view text, ImVec2 
   for (float scale = 1.0f;; scale = std::max(min_scale, scale - 0.1f)) {
     const float size = font_size * scale;
     out.scale = scale;
-    out.lines = WrapLines(font, size, text, box.x);
+    bool cut_word = false;
+    out.lines = WrapLines(font, size, text, box.x, &cut_word);
     float w = 0.0f;
     for (const std::string& line : out.lines) w = std::max(w, LineWidth(font, size, line));
     const float h = size * (out.lines.size() == 1 ? 1.0f
                                                   : line_factor * static_cast<float>(out.lines.size()) -
                                                         (line_factor - 1.0f));
     out.size = ImVec2(w, h);
-    if ((w <= box.x + 0.5f && h <= box.y + 0.5f) || scale <= min_scale) return out;
+    if ((w <= box.x + 0.5f && h <= box.y + 0.5f && !cut_word) || scale <= min_scale) return out;
   }
 }
 
@@ -373,10 +378,13 @@ void DrawSmiley(ImDrawList* dl, const Rect& rect, int mood, bool dimmed, bool se
 
 std::optional<int> SmileyRow(const char* id, std::optional<int> selected, const Theme& theme,
                              std::span<const std::string> labels) {
-  const float min_px = std::max(theme.MinTargetPx(), theme.MmToPx(kSmileyMinMm));
   const float gap = theme.GapPx();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
-  const float width = std::max(ImGui::GetContentRegionAvail().x, min_px);
+  const float avail_w = ImGui::GetContentRegionAvail().x;
+  // Five faces always make one row: below 22 mm each they shrink, never under a target.
+  const float min_px = std::max(theme.MinTargetPx(),
+                                std::min(theme.MmToPx(kSmileyMinMm), (avail_w - 4.0f * gap) / 5.0f));
+  const float width = std::max(avail_w, min_px);
   std::vector<Rect> cells =
       LayoutCells(origin, width, 5, min_px, theme.MmToPx(kSmileyMaxMm), min_px, gap);
   const bool has_labels = labels.size() == 5;

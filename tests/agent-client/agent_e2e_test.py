@@ -209,12 +209,11 @@ def scenario_three_calls(args):
             window_shot(app, os.path.join(args.artifacts, "agent_4_after_three_calls.png"),
                         since=logged)
             # The panels under the form: the rep's last calls and the team's hero stories.
-            mark = app.mark()
-            app.click_item("tab/1")
-            window_shot(app, os.path.join(args.artifacts, "agent_5_last_calls.png"), since=mark)
-            mark = app.mark()
-            app.click_item("tab/2")
-            window_shot(app, os.path.join(args.artifacts, "agent_6_hero_stories.png"), since=mark)
+            for tab, shot in ((1, "agent_5_last_calls.png"), (2, "agent_6_hero_stories.png")):
+                mark = app.mark()
+                app.click_item("tab/%d" % tab)
+                shown, _ = wait_line(app, r"panel tab %d shown$" % tab, mark)
+                window_shot(app, os.path.join(args.artifacts, shot), since=shown)
             code = app.stop()
             expect(code == 0, "feedback-agent exited with %s on SIGTERM" % code)
 
@@ -332,31 +331,36 @@ def gl_libraries(pid):
 
 def scenario_laptop(args):
     """The default window on the laptops reps have: a 1366x768 screen with a 32 px task bar
-    (the window manager's work area, _NET_WORKAREA, which SDL reads as the usable bounds)
-    and a bare 1280x720 one. The whole window must be on screen by the X server's own
+    at the bottom, then one of 27 px at the top (the window manager's work area,
+    _NET_WORKAREA, which SDL reads as the usable bounds), and a bare 1280x720 screen. The whole window must be on screen by the X server's own
     geometry, the Log call button visible without scrolling; at 1366x768 a call is logged
     with real keys and the stored record checked."""
     with tempfile.TemporaryDirectory(prefix="agent-e2e-") as folder:
         config = make_device(args, folder)
         run([args.seed, config, STAFF, "24"])
         rid = None
-        for screen_w, screen_h, panel in ((1366, 768, 32), (1280, 720, 0)):
+        # (screen, work area the task bar leaves or None, log a call here)
+        for (screen_w, screen_h), area, log_call in (((1366, 768), (0, 0, 1366, 736), True),
+                                                     ((1366, 768), (0, 27, 1366, 741), False),
+                                                     ((1280, 720), None, False)):
             with XvfbDisplay(screen_w, screen_h) as display:
-                usable_h = screen_h - panel
-                if panel:
+                area_x, area_y, area_w, area_h = area or (0, 0, screen_w, screen_h)
+                usable_h = area_h
+                if area:
                     display.run_tool(["xprop", "-root", "-format", "_NET_WORKAREA", "32c", "-set",
-                                      "_NET_WORKAREA", "0,0,%d,%d" % (screen_w, usable_h)])
+                                      "_NET_WORKAREA", ",".join(str(v) for v in area)])
                 argv = [args.agent, "--device-config", config, "--staff-id", STAFF, "--dpi", "96",
                         "--software-renderer", "--log-level", "debug", "--log-frames"]
                 with GuiApp(argv, display) as app:
                     _, placed = wait_line(app, r"window (\d+)x(\d+) at (-?\d+),(-?\d+)")
                     app.wait_for_window()
                     x, y, w, h = window_geometry(app)
-                    print("%dx%d screen, %d px usable: window %dx%d at %d,%d" % (
-                        screen_w, screen_h, usable_h, w, h, x, y))
-                    expect(x >= 0 and y >= 0 and x + w <= screen_w and y + h <= usable_h,
-                           "window %dx%d at %d,%d is not inside the usable %dx%d" % (
-                               w, h, x, y, screen_w, usable_h))
+                    print("%dx%d screen, usable %dx%d at %d,%d: window %dx%d at %d,%d" % (
+                        screen_w, screen_h, area_w, area_h, area_x, area_y, w, h, x, y))
+                    expect(x >= area_x and y >= area_y and x + w <= area_x + area_w and
+                           y + h <= area_y + area_h,
+                           "window %dx%d at %d,%d is not inside the usable %dx%d at %d,%d" % (
+                               w, h, x, y, area_w, area_h, area_x, area_y))
                     expect((w, h) == (int(placed.group(1)), int(placed.group(2))),
                            "X geometry %dx%d differs from the app's placement %s" % (
                                w, h, placed.group(0)))
@@ -366,11 +370,12 @@ def scenario_laptop(args):
                     expect(ly >= 0 and ly + lh <= h and lx + lw <= w,
                            "Log call at %d,%d %dx%d is not visible in the %dx%d window" % (
                                lx, ly, lw, lh, w, h))
-                    shot = os.path.join(args.artifacts, "agent_laptop_%dx%d.png" % (screen_w, screen_h))
+                    shot = os.path.join(args.artifacts, "agent_laptop_%dx%d_area_%d_%d.png" % (
+                        screen_w, screen_h, area_y, area_h))
                     drawn(app, 0)
                     display.screenshot(shot)
                     print("screenshot:", shot)
-                    if screen_w != 1366:
+                    if not log_call:
                         continue
                     # A call, keyboard only.
                     kb = KeyCounter(app)

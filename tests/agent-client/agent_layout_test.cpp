@@ -16,8 +16,8 @@
 #include <imgui_internal.h>
 
 #include <cfloat>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <memory>
 #include <sstream>
@@ -78,8 +78,8 @@ std::string Rect(ImVec2 min, ImVec2 max) {
 }
 
 std::string Describe(const LayoutItem& item) {
-  return std::string(item.kind == LayoutItem::Kind::kControl ? "control '" : "text '") +
-         item.name + "' " + Rect(item.min, item.max);
+  return std::string(item.kind == LayoutItem::Kind::kControl ? "control '" : "text '") + item.name +
+         "' " + Rect(item.min, item.max);
 }
 
 // A capture DB with a month of this rep's logs, two hero stories with long names, the
@@ -90,8 +90,7 @@ void Seed(const DeviceConfig& config) {
   CaptureStore& store = capture->store();
   const TimeMs now = SystemClock::Instance().NowMs();
   UuidGenerator uuids;
-  static const char* kResolutions[] = {"resolved", "escalated", "partly_resolved",
-                                       "not_resolved"};
+  static const char* kResolutions[] = {"resolved", "escalated", "partly_resolved", "not_resolved"};
   for (int i = 0; i < 12; ++i) {
     FeedbackRecord r;
     r.id = uuids.NextV7().ToString();
@@ -255,7 +254,8 @@ std::vector<std::string> CheckLayout(const std::string& cell, const WindowSize& 
     }
   }
   if (size.log_button_visible) {
-    if (const LayoutItem* log = Find(items, "log-call"); log != nullptr && log->max.y > h + kSlack) {
+    if (const LayoutItem* log = Find(items, "log-call");
+        log != nullptr && log->max.y > h + kSlack) {
       fail(Describe(*log) + " needs scrolling: the window is " + std::to_string(size.h) +
            " px tall");
     }
@@ -310,9 +310,9 @@ class AgentLayoutTest : public ::testing::TestWithParam<Cell> {
 };
 
 const std::vector<std::string> kFormControls = {
-    "call_ref", "greeting/1", "greeting/5", "resolution/resolved", "resolution/escalated",
-    "effort/1", "effort/7",  "praise.name", "praise.story",      "notes",
-    "log-call", "clear",     "switch-rep"};
+    "call_ref", "greeting/1", "greeting/5",  "resolution/resolved", "resolution/escalated",
+    "effort/1", "effort/7",   "praise.name", "praise.story",        "notes",
+    "log-call", "clear",      "switch-rep"};
 
 TEST_P(AgentLayoutTest, EveryScreenFits) {
   // Sign-in (nobody remembered on this desktop yet).
@@ -404,8 +404,8 @@ std::vector<Cell> Cells() {
 INSTANTIATE_TEST_SUITE_P(Sizes, AgentLayoutTest, ::testing::ValuesIn(Cells()),
                          [](const auto& test_info) {
                            const Cell& c = test_info.param;
-                           return std::to_string(c.size.w) + "x" + std::to_string(c.size.h) +
-                                  "_" + c.locale;
+                           return std::to_string(c.size.w) + "x" + std::to_string(c.size.h) + "_" +
+                                  c.locale;
                          });
 
 }  // namespace

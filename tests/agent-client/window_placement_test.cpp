@@ -47,17 +47,28 @@ INSTANTIATE_TEST_SUITE_P(
         // The laptop: 900 px wanted, 768 px screen. No WM (Xvfb): the whole height.
         Case{"Laptop1366NoWm", kDefault, {0, 0, 1366, 768}, {}, {443, 0, 480, 768}, true},
         // A 32 px bottom panel and a 30 px title bar: 706 px left, title bar at y = 0.
-        Case{"Laptop1366Panel", kDefault, {0, 0, 1366, 736}, {30, 1, 1, 1}, {443, 30, 480, 705},
+        Case{"Laptop1366Panel",
+             kDefault,
+             {0, 0, 1366, 736},
+             {30, 1, 1, 1},
+             {443, 30, 480, 705},
              true},
         // A top panel moves the usable area down.
-        Case{"Laptop1280TopPanel", kDefault, {0, 27, 1280, 693}, {28, 0, 0, 0},
-             {400, 55, 480, 665}, true},
-        Case{"FullHdFits", kDefault, {0, 0, 1920, 1040}, {30, 0, 0, 0}, {720, 85, 480, 900},
-             false},
+        Case{"Laptop1280TopPanel",
+             kDefault,
+             {0, 27, 1280, 693},
+             {28, 0, 0, 0},
+             {400, 55, 480, 665},
+             true},
+        Case{"FullHdFits", kDefault, {0, 0, 1920, 1040}, {30, 0, 0, 0}, {720, 85, 480, 900}, false},
         // A second monitor to the right: placed on it, not on the first one.
         Case{"SecondMonitor", kDefault, {1920, 0, 1366, 768}, {}, {2363, 0, 480, 768}, true},
         // --window 900x640 on a 1366x768 laptop fits as asked.
-        Case{"Wide900x640", {900, 640}, {0, 0, 1366, 736}, {30, 0, 0, 0}, {233, 63, 900, 640},
+        Case{"Wide900x640",
+             {900, 640},
+             {0, 0, 1366, 736},
+             {30, 0, 0, 0},
+             {233, 63, 900, 640},
              false},
         // --window larger than the screen is cut to it.
         Case{"TooWide", {2000, 1200}, {0, 0, 1280, 720}, {}, {0, 0, 1280, 720}, true},

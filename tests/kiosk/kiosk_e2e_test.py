@@ -172,6 +172,141 @@ def full_survey(args, width, height, name, hero_typed):
     return first, k
 
 
+FIRST = ["Ana", "Ben", "Chloé", "Diego", "Emma", "Farah", "Gustavo", "Hiroshi", "Inés", "Jonas",
+         "Kwame", "Lucía", "Maximiliano", "Nadia", "Óscar", "Priya", "Quentin", "Rosalind", "Søren",
+         "Tomás"]
+LAST = ["García", "Fernández-Villaverde", "Okafor", "Castillo-Hernández"]
+
+
+def write_roster(args, count):
+    """A roster CSV of `count` people, A to T, some with long double-barrelled names."""
+    path = os.path.join(args.work, "roster_%d.csv" % count)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("staff_id,display_name,team\n")
+        for i in range(count):
+            f.write("s-%02d,%s %s,floor\n" % (i, FIRST[i % len(FIRST)], LAST[(i // len(FIRST) + i) % len(LAST)]))
+    return path
+
+
+def pick_hero(k, staff_id, letter):
+    """Finds `staff_id` on the hero picker however the kiosk laid the roster out: all names,
+    a first-letter index with pages, or letters first and then names (short screens)."""
+    line = k.last_screen()
+    if "roster=index" in line or "roster=letters" in line:
+        k.tap("hero-letter/" + letter, r"question:hero:main .*hero=%s:0" % letter)
+    for _ in range(20):
+        names = [n for (n, x, y, w, h) in k.items()]
+        if ("staff/" + staff_id) in names:
+            break
+        k.tap("hero-page/next", r"question:hero:main .*hero=\S+:\d+")
+    k.tap("staff/" + staff_id, r"question:hero:hero-story")
+
+
+def small_screen_survey(args, width, height, dpi, name):
+    """The whole retail survey on a tablet-sized screen at its real density: the first tap
+    on attract is the NPS answer, a comment with spaces, a hero found in a 40-name roster by
+    its first letter (and pages), contact details typed on whichever keyboard fits."""
+    device_dir = make_device(args, name)
+    roster = write_roster(args, 40)
+    with XvfbDisplay(width, height, dpi=dpi) as display, \
+            Kiosk(args, display, device_dir, ["--roster", roster], name, dpi=dpi) as k:
+        k.app.wait_for_line(r"^first-frame-ms (\d+)", timeout=20)
+        k.wait(r"attract locale=en")
+        k.app.wait_for_window()
+        k.shot("01_attract_question")
+        k.tap("nps/3", r"question:greeting:main")  # the first tap is the answer
+        k.shot("02_rating")
+        for qid, v in (("greeting", 5), ("speed", 4), ("cleanliness", 3), ("availability", 2)):
+            k.tap("%s/%d" % (qid, v), r"question:")
+        k.tap("knowledge/5", r"question:comment:main")
+        comment = "Great help at the tills"
+        k.type_on_keyboard(comment, "question:comment:main", "answer")
+        k.shot("03_comment_keyboard")
+        k.tap("next", r"question:hero:main")
+        k.shot("04_hero_roster")
+        pick_hero(k, "s-01", "B")  # Ben Fernández-Villaverde, a long name
+        story = "Found my size"
+        k.type_on_keyboard(story, "question:hero:hero-story", "hero-story")
+        k.shot("05_hero_story")
+        k.tap("next", r"question:contact:main")
+        k.shot("06_contact_optin")
+        k.tap("contact-yes", r"question:contact:contact-details .*field=contact-name")
+        k.type_on_keyboard("Pat Li", "question:contact:contact-details", "contact-name")
+        k.tap("field/contact-phone", r"question:contact:contact-details .*field=contact-phone:0:")
+        k.type_on_keyboard("5550100", "question:contact:contact-details", "contact-phone")
+        k.shot("07_contact_details")
+        mark = k.app.mark()
+        k.click_item("next")
+        k.wait_after(mark, r"thank-you")
+        k.shot("08_thank_you")
+        check_layout(k)
+        k.full_path_taps = k.clicks
+
+        records = dump_records(args, device_dir)
+        check(len(records) == 1, "expected 1 record, got %d: %s" % (len(records), records))
+        r = records[0]
+        check(r["status"] == "complete", "status %s" % r["status"])
+        expected = {"nps": 3, "greeting": 5, "speed": 4, "cleanliness": 3, "availability": 2, "knowledge": 5}
+        for qid, value in expected.items():
+            check(answer(r, qid).get("n") == value, "%s: %s" % (qid, answer(r, qid)))
+        check(answer(r, "comment").get("t") == comment, "comment %s" % answer(r, "comment"))
+        check(len(r["answers"]) == 7, "answers %s" % r["answers"])
+        hero = r.get("hero") or {}
+        check(hero.get("name") == "Ben Fernández-Villaverde" and hero.get("story") == story and
+              hero.get("staff_id") == "s-01", "hero %s" % hero)
+        contact = r.get("contact") or {}
+        check(contact.get("name") == "Pat Li" and contact.get("phone") == "5550100" and
+              not contact.get("email"), "contact %s" % contact)
+    return k
+
+
+def still_there(args, name):
+    """A tap on an attract score is stored as that answer; "Still there?" shows before the
+    idle reset and a touch keeps the survey; with no touch the survey is saved as abandoned
+    with the answers given."""
+    device_dir = make_device(args, name)
+    with XvfbDisplay(1280, 800, dpi=149) as display, \
+            Kiosk(args, display, device_dir, [], name, dpi=149, idle_timeout=12) as k:
+        k.wait(r"attract locale=en")
+        k.app.wait_for_window()
+        k.tap("nps/9", r"question:greeting:main")
+        k.tap("greeting/4", r"question:speed:main")
+        # 12 s idle timeout: the warning comes at 6 s (half the timeout at the least).
+        mark = k.app.mark()
+        k.wait_after(mark, r"question:speed:main .*still-there", timeout=20)
+        k.shot("01_still_there")
+        check(not dump_records(args, device_dir), "a record was stored while the customer was asked")
+        k.tap("still-here", r"question:speed:main (?!.*still-there)")
+        k.tap("speed/2", r"question:cleanliness:main")
+        mark = k.app.mark()
+        k.wait_after(mark, r"question:cleanliness:main .*still-there", timeout=20)
+        k.wait_after(mark, r"attract locale=en", timeout=20)
+        deadline = time.monotonic() + 10
+        records = []
+        while time.monotonic() < deadline:
+            records = dump_records(args, device_dir)
+            if records:
+                break
+            time.sleep(0.2)
+        check(len(records) == 1, "expected 1 abandoned record, got %s" % records)
+        r = records[0]
+        check(r["status"] == "abandoned", "status %s" % r["status"])
+        check(answer(r, "nps").get("n") == 9, "the attract tap was not stored: %s" % r["answers"])
+        check(answer(r, "greeting").get("n") == 4 and answer(r, "speed").get("n") == 2,
+              "answers %s" % r["answers"])
+        check(len(r["answers"]) == 3, "answers %s" % r["answers"])
+
+
+def check_layout(k):
+    """Every target the kiosk reported on its last screen is at least 9 mm, on screen."""
+    min_px = 9.0 / 25.4 * k.dpi - 0.51
+    small = [(n, w, h) for (n, x, y, w, h) in k.items() if w < min_px or h < min_px]
+    check(not small, "targets under 9 mm at %d dpi: %s" % (k.dpi, small[:10]))
+    off = [(n, x, y, w, h) for (n, x, y, w, h) in k.items()
+           if x < 0 or y < 0 or x + w > k.display.width + 1 or y + h > k.display.height + 1]
+    check(not off, "targets off screen: %s" % off[:10])
+
+
 def admin_and_idle(args, name):
     """Idle CPU at attract, then admin PIN (a wrong one first), status screen and exit."""
     device_dir = make_device(args, name)
@@ -280,6 +415,12 @@ def main():
     first_p, kp = full_survey(args, 1080, 1920, "portrait", hero_typed=True)
     check_targets(kp)
     print("portrait 1080x1920: full survey ok, first frame %s ms, %d screenshots" % (first_p.group(1), len(kp.shots)))
+    for (w, h) in ((800, 1280), (1280, 800)):
+        ks = small_screen_survey(args, w, h, 149, "tablet_%dx%d" % (w, h))
+        print("tablet %dx%d at 149 dpi: full survey (first tap on attract, 40-name roster) ok in %d taps, "
+              "%d screenshots" % (w, h, ks.clicks, len(ks.shots)))
+    still_there(args, "still_there")
+    print("attract tap stored; still-there shown, a touch kept the survey; no touch -> abandoned with 3 answers")
     cpu = admin_and_idle(args, "admin")
     print("idle attract: %.2f%% CPU, no frames; admin PIN + exit ok" % (cpu * 100))
     failures(args)

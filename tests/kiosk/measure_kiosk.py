@@ -28,7 +28,7 @@ def vm_rss_mb(pid):
     return float("nan")
 
 
-def run(args, stories, width, height):
+def run(args, stories, width, height, dpi=96):
     work = tempfile.mkdtemp(prefix="kiosk-measure-")
     try:
         subprocess.run([args.testkit, "make-device", "--dir", work, "--kind", "kiosk", "--site", "s"],
@@ -43,8 +43,8 @@ def run(args, stories, width, height):
             db.commit()
             db.close()
         argv = [args.kiosk, "--device-config", work + "/device.json", "--window", "%dx%d" % (width, height),
-                "--dpi", "96", "--software-renderer", "--layout-log", "--assets", args.assets]
-        with XvfbDisplay(width, height) as display, GuiApp(argv, display) as app:
+                "--dpi", str(dpi), "--software-renderer", "--layout-log", "--assets", args.assets]
+        with XvfbDisplay(width, height, dpi=dpi) as display, GuiApp(argv, display) as app:
             first = int(app.wait_for_line(r"^first-frame-ms (\d+)", timeout=20).group(1))
             app.wait_for_line(r"^kiosk-screen attract", timeout=20)
             app.wait_for_window()
@@ -83,10 +83,11 @@ def main():
     p.add_argument("--assets", required=True)
     p.add_argument("--idle-seconds", type=float, default=30.0)
     args = p.parse_args()
-    for label, stories, w, h in (("1920x1080, no hero stories", False, 1920, 1080),
-                                 ("1920x1080, 3 hero stories rotating", True, 1920, 1080),
-                                 ("1080x1920, no hero stories", False, 1080, 1920)):
-        r = run(args, stories, w, h)
+    for label, stories, w, h, dpi in (("1920x1080, no hero stories", False, 1920, 1080, 96),
+                                      ("1920x1080, 3 hero stories rotating", True, 1920, 1080, 96),
+                                      ("1080x1920, no hero stories", False, 1080, 1920, 96),
+                                      ("800x1280 at 149 dpi, no stories", False, 800, 1280, 149)):
+        r = run(args, stories, w, h, dpi)
         print("%-36s first frame %4d ms | idle %4.0f s: %.3f%% CPU, %d frames | VmRSS %.1f MB idle, "
               "%.1f MB on a question | %.2f ms CPU per frame (%d frames)" % (
                   label, r["first_frame_ms"], args.idle_seconds, r["idle_cpu_pct"], r["idle_frames"],

@@ -20,7 +20,32 @@ std::vector<std::string_view> Split(std::string_view path) {
   return out;
 }
 
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 }  // namespace
+
+std::optional<std::string> PercentDecode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    const int hi = HexValue(text[i + 1]);
+    const int lo = HexValue(text[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return out;
+}
 
 void RouteTable::Add(std::string_view method, std::string_view pattern, Handler handler) {
   Route route;
@@ -58,7 +83,11 @@ bool RouteTable::Match(const Route& route, const std::vector<std::string_view>& 
     }
     if (i >= path.size()) return false;
     if (seg.kind == Segment::Kind::kLiteral && path[i] != seg.text) return false;
-    if (seg.kind == Segment::Kind::kParam) params->emplace_back(seg.text, std::string(path[i]));
+    if (seg.kind == Segment::Kind::kParam) {
+      std::optional<std::string> value = PercentDecode(path[i]);
+      if (!value) return false;
+      params->emplace_back(seg.text, std::move(*value));
+    }
     ++i;
   }
   return i == path.size();

@@ -1,9 +1,10 @@
 // RouteTable: the one dispatch table of feedback-central - method + path
 // pattern -> one handler function per endpoint, for the device endpoints, the
 // dashboard's JSON API and the static pages alike. A pattern is a path of
-// segments: literal ("api"), a parameter ("{id}": one segment, raw as sent,
-// read with Request::PathParam("id")) or, last only, the rest of the path
-// ("{file*}": zero or more segments joined with '/'). Empty segments of a
+// segments: literal ("api", compared as sent), a parameter ("{id}": one
+// segment, percent-decoded, read with Request::PathParam("id"); a malformed
+// escape matches nothing) or, last only, the rest of the path ("{file*}": zero
+// or more segments as sent, joined with '/'). Empty segments of a
 // request path are ignored, so "/api//me/" is "/api/me". HEAD is answered by
 // a GET route (the server drops the body).
 //
@@ -12,6 +13,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +23,9 @@
 namespace feedback::central::http {
 
 using Handler = std::function<Response(const Request&)>;
+
+// "%40" -> "@" (RFC 3986; '+' stays '+'); nullopt for a malformed escape.
+std::optional<std::string> PercentDecode(std::string_view text);
 
 class RouteTable {
  public:

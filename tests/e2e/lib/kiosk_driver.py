@@ -24,16 +24,18 @@ def check(condition, message):
 class Kiosk:
     """One kiosk process on one X screen, with the helpers a survey needs."""
 
-    def __init__(self, args, display, device_dir, extra_args, name):
+    def __init__(self, args, display, device_dir, extra_args, name, dpi=DPI, idle_timeout=300):
         self.args, self.display, self.device_dir, self.name = args, display, device_dir, name
+        self.dpi = dpi
         argv = [args.kiosk, "--device-config", os.path.join(device_dir, "device.json"),
-                "--window", "%dx%d" % (display.width, display.height), "--dpi", str(DPI),
+                "--window", "%dx%d" % (display.width, display.height), "--dpi", str(dpi),
                 "--software-renderer", "--layout-log", "--assets", args.assets,
                 "--admin-pin-file", os.path.join(device_dir, "admin.pin"),
-                "--idle-timeout", "300", "--thank-you", "60"] + extra_args
+                "--idle-timeout", str(idle_timeout), "--thank-you", "60"] + extra_args
         self.app = GuiApp(argv, display)
         self.shots = []
         self.last_click = None
+        self.clicks = 0  # taps a customer would make (for the path-length figures)
 
     def __enter__(self):
         self.app.start()
@@ -57,6 +59,7 @@ class Kiosk:
         if self.last_click == (cx, cy):
             cx += 3
         self.last_click = (cx, cy)
+        self.clicks += 1
         self.app.click(cx, cy)
 
     def tap(self, item, expect, timeout=15.0):
@@ -74,18 +77,45 @@ class Kiosk:
         self.shots.append(path)
         return path
 
+    # Characters on the letters layer of the compact and narrow keyboards (the full
+    # one has every key at once); anything else is one "123" tap away.
+    _LETTERS = set("abcdefghijklmnopqrstuvwxyz\u00f1 ")
+    _COMPACT_BOTH = set(",.")
+
+    def last_screen(self):
+        for line in reversed(list(self.app.lines)):
+            if line.startswith("kiosk-screen "):
+                return line
+        return ""
+
     def type_on_keyboard(self, text, screen, field):
-        """Types `text` key by key on the on-screen keyboard; waits for each key."""
+        """Types `text` key by key on the on-screen keyboard, whichever layout the kiosk
+        chose (kb=full|compact|narrow in its screen line); waits for each key."""
         typed = 0
-        shift = True  # the keyboard capitalises the first letter of an empty field
+        state = self.last_screen()
+        shift = ":shift:" in state  # the keyboard capitalises the first letter of an empty field
         for ch in text:
+            state = self.last_screen()
+            kind = "full"
+            for part in state.split():
+                if part.startswith("kb="):
+                    kind = part[3:]
+            sym = ":sym" in state
+            if kind != "full" and ch.lower() not in self._LETTERS and not (
+                    kind == "compact" and ch in self._COMPACT_BOTH):
+                need_sym = True
+            else:
+                need_sym = False if ch.lower() in self._LETTERS else sym
+            if need_sym != sym:
+                self.tap("kb/layer", r"%s .*field=%s:%d:\w+:%s" % (screen, field, typed,
+                                                                    "sym" if need_sym else "abc"))
             if ch.isalpha() and ch.isupper() != shift:
                 shift = not shift
-                self.tap("kb/shift", r"%s .*field=%s:%d:%s$" % (screen, field, typed,
+                self.tap("kb/shift", r"%s .*field=%s:%d:%s:" % (screen, field, typed,
                                                                "shift" if shift else "lower"))
             key = "space" if ch == " " else ch.lower()
             typed += len(ch.encode("utf-8"))
-            self.tap("kb/" + key, r"%s .*field=%s:%d:lower$" % (screen, field, typed))
+            self.tap("kb/" + key, r"%s .*field=%s:%d:lower:" % (screen, field, typed))
             shift = False
 
     def items(self):

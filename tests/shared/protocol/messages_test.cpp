@@ -70,6 +70,24 @@ TEST(MessagesTest, DeviceStateRoundTrip) {
       std::string::npos);
 }
 
+// The device keys its roster and stories by id: a repeated id is refused as
+// malformed (before, it failed the capture DB's primary key and the pull
+// returned a local-store error, which stops the daemon).
+TEST(MessagesTest, DeviceStateWithARepeatedIdIsRefused) {
+  const Result<DeviceState> staff = ParseDeviceState(
+      R"({"surveys":[],"hero_stories":[],"roster":[{"staff_id":"s1","display_name":"Ana"},
+          {"staff_id":"s1","display_name":"Bo"}]})");
+  ASSERT_FALSE(staff.ok());
+  EXPECT_NE(staff.status().message().find("staff_id 's1' twice"), std::string::npos)
+      << staff.status().message();
+  const Result<DeviceState> story = ParseDeviceState(
+      R"({"surveys":[],"roster":[],"hero_stories":[{"story_id":"h1","story":"a"},
+          {"story_id":"h1","story":"b"}]})");
+  ASSERT_FALSE(story.ok());
+  EXPECT_NE(story.status().message().find("story_id 'h1' twice"), std::string::npos)
+      << story.status().message();
+}
+
 TEST(MessagesTest, ErrorBodies) {
   EXPECT_EQ(ParseErrorMessage(ErrorJson("device revoked")), "device revoked");
   EXPECT_EQ(ParseErrorMessage("<html>bad gateway</html>"), "<html>bad gateway</html>");
