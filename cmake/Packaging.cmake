@@ -130,7 +130,8 @@ set(CPACK_DEBIAN_COMMON_PACKAGE_DEPENDS "${feedback_base_depends}")
 
 feedback_deb(central feedback-central
   "Customer feedback: central store server\nReceives signed, sealed batches from kiosks and agent desktops over HTTPS,\nstores them in SQLite and serves the device API (feedback-central.service).")
-set(CPACK_DEBIAN_CENTRAL_PACKAGE_DEPENDS "feedback-common ${feedback_version_dep}, openssl")
+# cracklib-runtime: the dictionary libpwquality checks dashboard passwords against.
+set(CPACK_DEBIAN_CENTRAL_PACKAGE_DEPENDS "feedback-common ${feedback_version_dep}, openssl, cracklib-runtime")
 set(CPACK_DEBIAN_CENTRAL_PACKAGE_SUGGESTS "sqlite3, nftables")
 
 feedback_deb(sync feedback-sync

@@ -11,6 +11,8 @@ PACKAGES=(
   libsdl2-dev libx11-dev libimgui-dev libstb-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev
   nlohmann-json3-dev libcpp-httplib-dev libcli11-dev libspdlog-dev libfmt-dev libzstd-dev
   libboost-dev
+  # dashboard password strength: libpwquality and the cracklib dictionary it reads
+  libpwquality-dev cracklib-runtime
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 procps
   # GUI tests and the headless quick start

@@ -33,6 +33,9 @@
 #include "sync/central/store/sqlite/sqlite_central_store.h"
 #include "sync/central/cli/staff_csv.h"
 #include "sync/central/store/store_pool.h"
+#include "sync/central/dashboard/password_policy.h"
+#include "sync/central/store/sqlite/sqlite_user_names.h"
+#include "sync/central/store/user_rules.h"
 
 namespace feedback::central {
 namespace {
@@ -66,6 +69,19 @@ Result<std::unique_ptr<SqliteCentralStore>> OpenStore(const std::string& data_di
 }
 
 std::string Time(const std::optional<TimeMs>& t) { return t ? FormatIso8601(*t) : "never"; }
+
+// The password for `username`: one line of stdin, checked by the password
+// policy, or a generated one that passes it.
+Result<std::string> NewPassword(bool from_stdin, const std::string& username) {
+  if (!from_stdin) return GenerateAcceptedPassword(username);
+  std::string password;
+  std::getline(std::cin, password);
+  while (!password.empty() && (password.back() == '\r' || password.back() == '\n')) {
+    password.pop_back();
+  }
+  FEEDBACK_RETURN_IF_ERROR(CheckNewPassword(password, username));
+  return password;
+}
 
 }  // namespace
 
@@ -360,66 +376,48 @@ std::string DefaultDashboardDir() {
   return std::string(FEEDBACK_SOURCE_ASSETS_DIR) + "/dashboard";
 }
 
-namespace {
-Result<UserRole> RoleFromName(const std::string& name) {
-  for (UserRole r : {UserRole::kAdmin, UserRole::kRegionalManager, UserRole::kSiteManager,
-                     UserRole::kTeamLead}) {
-    if (UserRoleName(r) == name) return r;
-  }
-  return Status::InvalidArgument("--role must be admin, regional_manager, site_manager or "
-                                 "team_lead, not '" + name + "'");
-}
-}  // namespace
-
 int RunUserAdd(const UserAddFlags& f) {
-  if (!IsId(f.username)) {
-    return Fail("--username '" + f.username + "' must be 1-64 characters of A-Z a-z 0-9 - _ .");
-  }
-  Result<UserRole> role = RoleFromName(f.role);
-  if (!role.ok()) return Fail("user add", role.status());
-  if (*role == UserRole::kSiteManager && f.sites.size() != 1) {
-    return Fail("a site manager needs exactly one --site");
-  }
-  if (*role == UserRole::kRegionalManager && f.sites.empty()) {
-    return Fail("a regional manager needs at least one --site (repeat the flag)");
-  }
-  if (*role == UserRole::kTeamLead && f.team.empty()) return Fail("a team lead needs --team");
-  Result<std::unique_ptr<SqliteCentralStore>> store = OpenStore(f.data_dir);
-  if (!store.ok()) return Fail("opening the central store", store.status());
-  Result<std::vector<Site>> sites = (*store)->ListSites();
-  if (!sites.ok()) return Fail("reading sites", sites.status());
-  for (const std::string& want : f.sites) {
-    bool known = false;
-    for (const Site& s : *sites) known = known || s.site_id == want;
-    if (!known) return Fail("site '" + want + "' does not exist in this central store");
-  }
-  std::string password;
-  bool generated = false;
-  if (f.password_stdin) {
-    std::getline(std::cin, password);
-    while (!password.empty() && (password.back() == '\r' || password.back() == '\n')) {
-      password.pop_back();
-    }
-    if (password.size() < 12) return Fail("the password must have at least 12 characters");
-  } else {
-    Result<std::string> p = GeneratePassword();
-    if (!p.ok()) return Fail("generating a password", p.status());
-    password = *p;
-    generated = true;
-  }
-  Result<std::string> hash = HashPassword(password);
-  if (!hash.ok()) return Fail("hashing the password", hash.status());
+  if (Status s = CheckUsername(f.username); !s.ok()) return Fail("user add", s);
+  Result<UserRole> role = ParseUserRoleName(f.role);
+  if (!role.ok()) return Fail("user add --role", role.status());
   User u;
   u.username = f.username;
-  u.password_hash = *hash;
   u.role = *role;
   u.site_ids = f.sites;
   u.team = f.team;
   u.email = f.email;
+  if (Status s = CheckUserScope(u); !s.ok()) {
+    return Fail("user add", s.WithContext("--site (repeatable) and --team set the scope"));
+  }
+  Result<std::unique_ptr<SqliteCentralStore>> store = OpenStore(f.data_dir);
+  if (!store.ok()) return Fail("opening the central store", store.status());
+  Result<std::string> password = NewPassword(f.password_stdin, u.username);
+  if (!password.ok()) return Fail("user add", password.status());
+  Result<std::string> hash = HashPassword(*password);
+  if (!hash.ok()) return Fail("hashing the password", hash.status());
+  u.password_hash = *hash;
   u.created_at = SystemClock::Instance().NowMs();
   if (Status s = (*store)->CreateUser(u); !s.ok()) return Fail("user add", s);
   std::printf("user %s (%s) created\n", u.username.c_str(), f.role.c_str());
-  if (generated) std::printf("password: %s\n", password.c_str());
+  if (!f.password_stdin) std::printf("password: %s\n", password->c_str());
+  return 0;
+}
+
+int RunUserSetPassword(const std::string& data_dir, const std::string& username,
+                       bool password_stdin) {
+  Result<std::unique_ptr<SqliteCentralStore>> store = OpenStore(data_dir);
+  if (!store.ok()) return Fail("opening the central store", store.status());
+  Result<User> user = (*store)->GetUser(username);
+  if (!user.ok()) return Fail("user set-password", user.status());
+  Result<std::string> password = NewPassword(password_stdin, user->username);
+  if (!password.ok()) return Fail("user set-password", password.status());
+  Result<std::string> hash = HashPassword(*password);
+  if (!hash.ok()) return Fail("hashing the password", hash.status());
+  if (Status s = (*store)->SetUserPassword(user->username, *hash, ""); !s.ok()) {
+    return Fail("user set-password", s);
+  }
+  std::printf("password of %s changed; their sessions ended\n", user->username.c_str());
+  if (!password_stdin) std::printf("password: %s\n", password->c_str());
   return 0;
 }
 
@@ -456,6 +454,19 @@ int RunUserDisable(const std::string& data_dir, const std::string& username) {
     return Fail("user disable", s);
   }
   std::printf("user %s disabled; their sessions ended\n", username.c_str());
+  return 0;
+}
+
+int RunUserRename(const std::string& data_dir, const std::string& from, const std::string& to) {
+  // A bare database, not OpenStore: this is also the fix for a store whose
+  // upgrade stopped because two names differ only in case (sqlite_user_names.h).
+  CentralPaths paths{data_dir};
+  if (Status s = CheckDataDir(paths); !s.ok()) return Fail("opening the central store", s);
+  Result<Database> db = Database::Open(paths.database());
+  if (!db.ok()) return Fail("opening the central store", db.status());
+  if (Status s = RenameUser(*db, from, to); !s.ok()) return Fail("user rename", s);
+  std::printf("user %s is now %s; their sessions ended, they log in as %s\n", from.c_str(),
+              to.c_str(), to.c_str());
   return 0;
 }
 

@@ -61,6 +61,13 @@ int RunServe(const ServeFlags& flags);
 int RunUserAdd(const UserAddFlags& flags);
 int RunUserList(const std::string& data_dir, bool json);
 int RunUserDisable(const std::string& data_dir, const std::string& username);
+// A new password for a user (any case): read from stdin or generated and
+// printed; ends all their sessions. The way back in for a forgotten password.
+int RunUserSetPassword(const std::string& data_dir, const std::string& username,
+                       bool password_stdin);
+// Renames the user spelled exactly `from` (see sqlite_user_names.h); works on
+// a store whose upgrade stopped on two names that differ only in case.
+int RunUserRename(const std::string& data_dir, const std::string& from, const std::string& to);
 int RunSeed(const SeedFlags& flags);
 
 // Where `serve` finds the dashboard's static files by default: the installed

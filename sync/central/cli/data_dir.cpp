@@ -12,6 +12,7 @@
 #include "sync/central/dashboard/password_hash.h"
 #include "sync/central/store/sqlite/sqlite_central_store.h"
 #include "sync/central/cli/tls_certificate.h"
+#include "sync/central/dashboard/password_policy.h"
 
 namespace feedback::central {
 namespace {
@@ -53,7 +54,7 @@ Result<InitResult> InitDataDir(const CentralPaths& paths, const std::string& def
   out.admin_username = "admin";
   out.default_site = default_site;
   FEEDBACK_ASSIGN_OR_RETURN(out.cert_sha256, CertificateSha256(tls.certificate_pem));
-  FEEDBACK_ASSIGN_OR_RETURN(out.admin_password, GeneratePassword());
+  FEEDBACK_ASSIGN_OR_RETURN(out.admin_password, GenerateAcceptedPassword(out.admin_username));
   FEEDBACK_ASSIGN_OR_RETURN(std::string hash, HashPassword(out.admin_password));
   FEEDBACK_ASSIGN_OR_RETURN(std::unique_ptr<SqliteCentralStore> store,
                             SqliteCentralStore::Open(paths.database(), clock));

@@ -166,7 +166,7 @@ int main(int argc, char** argv) {
   serve->add_option("--dashboard-dir", serve_flags.dashboard_dir,
                     "Static files of the dashboard (default: the installed or source assets)");
 
-  // user add | list | disable
+  // user add | list | disable | set-password | rename
   UserAddFlags user_flags;
   auto* user = app.add_subcommand("user", "Dashboard users");
   user->require_subcommand(1);
@@ -188,6 +188,19 @@ int main(int argc, char** argv) {
   auto* user_disable = user->add_subcommand("disable", "Disable a user and end their sessions");
   user_disable->add_option("--data-dir", data_dir, "Data directory")->required();
   user_disable->add_option("--username", username, "User name")->required();
+  bool set_password_stdin = false;
+  auto* user_set_password = user->add_subcommand(
+      "set-password", "Give a user a new password (prints a generated one) and end their sessions");
+  user_set_password->add_option("--data-dir", data_dir, "Data directory")->required();
+  user_set_password->add_option("--username", username, "User name")->required();
+  user_set_password->add_flag("--password-stdin", set_password_stdin,
+                              "Read the password from one line of stdin instead");
+  std::string rename_to;
+  auto* user_rename = user->add_subcommand(
+      "rename", "Rename a user (spelled exactly, case matters) and end their sessions");
+  user_rename->add_option("--data-dir", data_dir, "Data directory")->required();
+  user_rename->add_option("--username", username, "User name as it is now")->required();
+  user_rename->add_option("--to", rename_to, "New user name")->required();
 
   // seed
   SeedFlags seed_flags;
@@ -223,6 +236,8 @@ int main(int argc, char** argv) {
   if (*user_add) return RunUserAdd(user_flags);
   if (*user_list) return RunUserList(data_dir, as_json);
   if (*user_disable) return RunUserDisable(data_dir, username);
+  if (*user_set_password) return RunUserSetPassword(data_dir, username, set_password_stdin);
+  if (*user_rename) return RunUserRename(data_dir, username, rename_to);
   if (*seed) return RunSeed(seed_flags);
   return 1;
 }

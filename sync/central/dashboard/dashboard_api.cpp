@@ -19,6 +19,7 @@ const DashboardApi::Endpoint DashboardApi::kEndpoints[] = {
     {"POST", "/api/login", dashboard::Login, Access::kPublic},
     {"POST", "/api/logout", dashboard::Logout, Access::kSession},
     {"GET", "/api/me", dashboard::Me, Access::kSession},
+    {"POST", "/api/me/password", dashboard::ChangePassword, Access::kSession},
     {"GET", "/api/sites", dashboard::ListSites, Access::kSession},
     {"POST", "/api/sites/{site}", dashboard::UpdateSite, Access::kSession},
     {"GET", "/api/overview", dashboard::Overview, Access::kSession},

@@ -13,6 +13,7 @@ namespace feedback::central::dashboard {
 http::Response Login(Call& call);   // POST /api/login (no session yet)
 http::Response Logout(Call& call);  // POST /api/logout
 http::Response Me(Call& call);      // GET  /api/me
+http::Response ChangePassword(Call& call);  // POST /api/me/password
 
 // sites.cpp: the sites page and the filter bar.
 http::Response ListSites(Call& call);   // GET  /api/sites

@@ -138,6 +138,7 @@ http::Response AssignFollowUp(Call& call) {
       if (!o.ok() || o->disabled || !InScope(*o, x.site_id, x.team)) {
         return Error(400, "owner must be an active user who can see this follow-up");
       }
+      owner = o->username;  // as the user was created, whatever the case typed
     }
     *st = call.store.AssignFollowUp(x.followup_id, owner, due);
     return http::Response();

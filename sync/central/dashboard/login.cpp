@@ -1,11 +1,12 @@
 // The session: POST /api/login (scrypt, rate limited per user + address),
-// POST /api/logout, GET /api/me.
+// POST /api/logout, GET /api/me, POST /api/me/password.
 #include <algorithm>
 
 #include "core/bytes.h"
 #include "sync/central/dashboard/dashboard_api.h"
 #include "sync/central/dashboard/endpoints.h"
 #include "sync/central/dashboard/password_hash.h"
+#include "sync/central/dashboard/password_policy.h"
 
 namespace feedback::central::dashboard {
 
@@ -21,10 +22,11 @@ http::Response Login(Call& call) {
   if (!ParseBody(req, &body)) return Error(400, "the body must be a JSON object");
   const std::optional<std::string> username = BodyString(body, "username");
   const std::optional<std::string> password = BodyString(body, "password");
-  if (!username || !password || username->empty() || username->size() > 100 ||
-      password->size() > 1024) {
+  if (!username || !password || username->empty() || username->size() > 100) {
     return Error(400, "send {\"username\": ..., \"password\": ...}");
   }
+  // The limit creation has: a longer password can never be right.
+  if (Status s = CheckPasswordNotTooLong(*password); !s.ok()) return Error(400, s.message());
   const TimeMs since = now - options.lockout_ms;
   Result<int64_t> failures = store.CountLoginFailures(*username, req.remote_ip, since);
   if (!failures.ok()) return FromStatus(failures.status());
@@ -78,6 +80,50 @@ http::Response Logout(Call& call) {
   r.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) +
                                            "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" +
                                            (call.context.options.secure_cookie ? "; Secure" : ""));
+  return r;
+}
+
+// The current password is checked like a login (and counts towards its
+// lockout), so a stolen session cannot be used to guess it.
+http::Response ChangePassword(Call& call) {
+  CentralStore& store = call.store;
+  const DashboardOptions& options = call.context.options;
+  const std::string& ip = call.request.remote_ip;
+  json body;
+  if (!ParseBody(call.request, &body)) return Error(400, "the body must be a JSON object");
+  const std::optional<std::string> current = BodyString(body, "current_password");
+  const std::optional<std::string> next = BodyString(body, "new_password");
+  if (!current || !next) {
+    return Error(400, "send {\"current_password\": ..., \"new_password\": ...}");
+  }
+  if (Status s = CheckPasswordNotTooLong(*current); !s.ok()) return Error(400, s.message());
+  Result<int64_t> failures =
+      store.CountLoginFailures(call.user.username, ip, call.now - options.lockout_ms);
+  if (!failures.ok()) return FromStatus(failures.status());
+  if (*failures >= options.max_login_failures) {
+    http::Response r = Error(429, "too many wrong passwords for this user from this address; "
+                                  "try again in 15 minutes");
+    r.headers.emplace_back("Retry-After", std::to_string(options.lockout_ms / 1000));
+    return r;
+  }
+  Result<bool> right = VerifyPassword(*current, call.user.password_hash);
+  if (!right.ok() || !*right) {
+    if (Status s = store.RecordLoginFailure(call.user.username, ip, call.now); !s.ok()) {
+      return FromStatus(s);
+    }
+    return Error(403, "the current password is wrong; nothing was changed");
+  }
+  if (Status s = CheckNewPassword(*next, call.user.username, *current); !s.ok()) {
+    return Error(s.code() == Status::Code::kInvalidArgument ? 400 : 503, s.message());
+  }
+  Result<std::string> hash = HashPassword(*next);
+  if (!hash.ok()) return Error(500, "cannot hash the password: " + hash.status().message());
+  if (Status s = store.SetUserPassword(call.user.username, *hash, call.session.token_hash);
+      !s.ok()) {
+    return FromStatus(s);
+  }
+  http::Response r = Json({{"ok", true}});
+  r.log_note = "password changed by " + call.user.username;
   return r;
 }
 

@@ -3,6 +3,8 @@
 #include "sync/central/dashboard/csv_export.h"
 #include "sync/central/dashboard/endpoints.h"
 #include "sync/central/dashboard/password_hash.h"
+#include "sync/central/dashboard/password_policy.h"
+#include "sync/central/store/user_rules.h"
 
 namespace feedback::central::dashboard {
 namespace {
@@ -10,7 +12,7 @@ namespace {
 http::Response SetDisabled(Call& call, bool disabled) {
   UserStore& store = call.store;
   const std::string name = call.Path("name");
-  if (disabled && name == call.user.username) {
+  if (disabled && SameUsername(name, call.user.username)) {
     return Error(400, "you cannot disable your own account");
   }
   if (Status s = store.SetUserDisabled(name, disabled); !s.ok()) return FromStatus(s);
@@ -54,29 +56,13 @@ http::Response CreateUser(Call& call) {
       if (s.is_string()) nu.site_ids.push_back(s.get<std::string>());
     }
   }
-  if (nu.username.empty() || nu.username.size() > 64 ||
-      nu.username.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                    "0123456789._-@") != std::string::npos) {
-    return Error(400, "username must be 1-64 characters of letters, digits . _ - @");
-  }
-  if (password.size() < 12) return Error(400, "password must have at least 12 characters");
-  bool known = false;
-  for (UserRole r : {UserRole::kAdmin, UserRole::kRegionalManager, UserRole::kSiteManager,
-                     UserRole::kTeamLead}) {
-    if (UserRoleName(r) == role) {
-      nu.role = r;
-      known = true;
-    }
-  }
-  if (!known) return Error(400, "role must be admin, regional_manager, site_manager or team_lead");
-  if (nu.role == UserRole::kSiteManager && nu.site_ids.size() != 1) {
-    return Error(400, "a site manager has exactly one site");
-  }
-  if (nu.role == UserRole::kRegionalManager && nu.site_ids.empty()) {
-    return Error(400, "a regional manager needs at least one site");
-  }
-  if (nu.role == UserRole::kTeamLead && nu.team.empty()) {
-    return Error(400, "a team lead needs a team");
+  if (Status s = CheckUsername(nu.username); !s.ok()) return Error(400, s.message());
+  Result<UserRole> parsed_role = ParseUserRoleName(role);
+  if (!parsed_role.ok()) return Error(400, parsed_role.status().message());
+  nu.role = *parsed_role;
+  if (Status s = CheckUserScope(nu); !s.ok()) return Error(400, s.message());
+  if (Status s = CheckNewPassword(password, nu.username); !s.ok()) {
+    return Error(s.code() == Status::Code::kInvalidArgument ? 400 : 503, s.message());
   }
   Result<std::string> hash = HashPassword(password);
   if (!hash.ok()) return Error(500, "cannot hash the password: " + hash.status().message());

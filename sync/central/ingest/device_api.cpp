@@ -35,6 +35,7 @@ ApiResponse DeviceApi::Enroll(CentralStore& store, std::string_view body) {
                                                req->public_key, req->hostname, device_id, now);
     if (!device.ok()) {
       const Status& s = device.status();
+      if (s.code() == Status::Code::kPermissionDenied) return ApiResponse::Error(403, s.message());
       if (s.code() == Status::Code::kUnauthenticated ||
           s.code() == Status::Code::kInvalidArgument) {
         return ApiResponse::Error(401, s.message());

@@ -51,7 +51,8 @@ class DeviceStore {
 
   // EnrollDevice consumes the token and registers the device in one
   // transaction: Unauthenticated for an unknown or used token, or one that
-  // expired (the messages differ), InvalidArgument when kind does not match.
+  // expired (the messages differ), InvalidArgument when kind does not match,
+  // PermissionDenied when public_key is the key of a revoked device.
   virtual Status InsertEnrollmentToken(const EnrollmentTokenRow& token) = 0;
   virtual Result<Device> EnrollDevice(const std::string& token_hash, const std::string& kind,
                                       ByteView public_key, const std::string& hostname,

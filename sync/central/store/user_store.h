@@ -45,12 +45,19 @@ class UserStore {
  public:
   virtual ~UserStore() = default;
 
-  // AlreadyExists for a taken name; GetUser: NotFound for an unknown name.
+  // User names ignore ASCII case everywhere ("SM1" is "sm1"); a user keeps
+  // the spelling it was created with (store/user_rules.h).
+  // CreateUser: AlreadyExists for a name taken in any case, InvalidArgument
+  // naming a site that does not exist. GetUser: NotFound for an unknown name.
   virtual Status CreateUser(const User& user) = 0;
   virtual Result<User> GetUser(const std::string& username) = 0;
   virtual Result<std::vector<User>> ListUsers() = 0;
   // NotFound for an unknown name.
   virtual Status SetUserDisabled(const std::string& username, bool disabled) = 0;
+  // A new password hash; ends every session of the user except `keep_session`
+  // (a token hash; empty: all of them). NotFound for an unknown name.
+  virtual Status SetUserPassword(const std::string& username, const std::string& password_hash,
+                                 const std::string& keep_session) = 0;
 
   // GetSession: NotFound when unknown or expired (absolute expiry or idle_ms
   // without a request).
@@ -61,7 +68,7 @@ class UserStore {
   virtual Status DeleteSession(const std::string& token_hash) = 0;
   virtual Status DeleteUserSessions(const std::string& username) = 0;
 
-  // Failed logins per (username, ip): count since `since`, record one, clear.
+  // Failed logins per (username in any case, ip): count since `since`, record one, clear.
   virtual Result<int64_t> CountLoginFailures(const std::string& username, const std::string& ip,
                                              TimeMs since) = 0;
   virtual Result<std::optional<TimeMs>> OldestLoginFailure(const std::string& username,

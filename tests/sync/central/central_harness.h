@@ -84,12 +84,17 @@ inline std::vector<char*> Argv(std::vector<std::string>& args) {
   return argv;
 }
 
-// Runs `feedback-central ARGS...` to completion.
-inline CliResult RunCli(std::vector<std::string> args) {
+// Runs `feedback-central ARGS...` to completion, with `stdin_text` on its stdin.
+inline CliResult RunCli(std::vector<std::string> args, const std::string& stdin_text = "") {
   TempDir io;
   args.insert(args.begin(), CentralBinary());
+  {
+    std::ofstream in(io.File("in"), std::ios::binary);
+    in << stdin_text;
+  }
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, io.File("in").c_str(), O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 1, io.File("out").c_str(), O_WRONLY | O_CREAT, 0600);
   posix_spawn_file_actions_addopen(&fa, 2, io.File("err").c_str(), O_WRONLY | O_CREAT, 0600);
   std::vector<char*> argv = Argv(args);

@@ -15,6 +15,7 @@
 #include "sync/central/dashboard/dashboard_api.h"
 #include "raw_scores.h"
 #include "sync/central/store/sqlite/sqlite_central_store.h"
+#include "sync/central/store/sqlite/sqlite_user_names.h"
 
 namespace feedback::central {
 namespace {
@@ -79,7 +80,7 @@ TEST_F(CentralMigrationTest, V2StoreGainsSummariesThatEqualRawRecords) {
   Result<std::unique_ptr<SqliteCentralStore>> store = SqliteCentralStore::Open(path_);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   SqliteCentralStore& s = **store;
-  EXPECT_EQ(Int("SELECT MAX(version) FROM schema_migrations"), 4);
+  EXPECT_EQ(Int("SELECT MAX(version) FROM schema_migrations"), 6);
   EXPECT_EQ(Int("SELECT COUNT(*) FROM records"), records);
   // Every grain of the summaries holds every response once.
   for (const char* grain : {"d", "w", "m"}) {
@@ -181,6 +182,82 @@ TEST_F(CentralMigrationTest, TalliesFollowEveryChange) {
   ASSERT_TRUE(stories.ok());
   EXPECT_EQ(stories->count_new, Int("SELECT COUNT(*) FROM hero_stories WHERE state = 'new'"));
   EXPECT_EQ(stories->count_published, 1);
+}
+
+
+// Migration 6: user names ignore case. A v2 store whose names are already
+// unique in any case upgrades and finds its users in any case; one holding
+// "SM1" and "sm1" is refused, unchanged, with both names and the fix, until
+// one is renamed (RenameUser, `feedback-central user rename`).
+class CentralUserNameMigrationTest : public CentralMigrationTest {
+ protected:
+  void AddUser(const std::string& name, const std::string& site) {
+    Result<Database> db = Database::Open(path_);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->Prepare("INSERT INTO users(username, password_hash, role, created_at) VALUES "
+                            "(?, 'scrypt$15$8$1$AAAA$AAAA', 'site_manager', 1)")
+                    ->Bind(1, name)
+                    .Run()
+                    .ok());
+    ASSERT_TRUE(db->Prepare("INSERT INTO user_sites(username, site_id) VALUES (?, ?)")
+                    ->Bind(1, name)
+                    .Bind(2, site)
+                    .Run()
+                    .ok());
+  }
+};
+
+TEST_F(CentralUserNameMigrationTest, UniqueNamesUpgradeAndMatchInAnyCase) {
+  AddUser("Ana.Lopez", "site-01");
+  AddUser("bo", "site-02");
+  Result<std::unique_ptr<SqliteCentralStore>> store = SqliteCentralStore::Open(path_);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ(Int("SELECT MAX(version) FROM schema_migrations"), 6);
+  Result<User> ana = (*store)->GetUser("ana.lopez");
+  ASSERT_TRUE(ana.ok()) << ana.status().ToString();
+  EXPECT_EQ(ana->username, "Ana.Lopez");
+  EXPECT_EQ(ana->site_ids, std::vector<std::string>{"site-01"});
+  EXPECT_EQ((*store)->GetUser("BO")->username, "bo");
+  User dup;
+  dup.username = "ANA.LOPEZ";
+  dup.password_hash = "x";
+  dup.role = UserRole::kAdmin;
+  EXPECT_EQ((*store)->CreateUser(dup).code(), Status::Code::kAlreadyExists);
+  dup.username = "new.user";
+  dup.role = UserRole::kSiteManager;
+  dup.site_ids = {"no-such-site"};
+  Status unknown_site = (*store)->CreateUser(dup);
+  EXPECT_EQ(unknown_site.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(unknown_site.message().find("site 'no-such-site' does not exist"), std::string::npos);
+}
+
+TEST_F(CentralUserNameMigrationTest, CaseDuplicatesAreRefusedUntilOneIsRenamed) {
+  AddUser("SM1", "site-01");
+  AddUser("sm1", "site-02");
+  AddUser("Bo", "site-01");
+  AddUser("BO", "site-02");
+  Result<std::unique_ptr<SqliteCentralStore>> refused = SqliteCentralStore::Open(path_);
+  ASSERT_FALSE(refused.ok());
+  const std::string why = refused.status().message();
+  EXPECT_NE(why.find("'SM1' and 'sm1'"), std::string::npos) << why;
+  EXPECT_NE(why.find("'BO' and 'Bo'"), std::string::npos) << why;
+  EXPECT_NE(why.find("feedback-central user rename"), std::string::npos) << why;
+  EXPECT_EQ(Int("SELECT MAX(version) FROM schema_migrations"), 2);  // nothing changed
+
+  Result<Database> db = Database::Open(path_);
+  ASSERT_TRUE(db.ok());
+  EXPECT_EQ(RenameUser(*db, "sm2", "x").code(), Status::Code::kNotFound);
+  EXPECT_EQ(RenameUser(*db, "SM1", "Sm1").code(), Status::Code::kAlreadyExists);
+  EXPECT_EQ(RenameUser(*db, "SM1", "bad name").code(), Status::Code::kInvalidArgument);
+  ASSERT_TRUE(RenameUser(*db, "SM1", "sm1-north").ok());
+  EXPECT_FALSE(SqliteCentralStore::Open(path_).ok());  // Bo / BO still clash
+  ASSERT_TRUE(RenameUser(*db, "BO", "bo-2").ok());
+  Result<std::unique_ptr<SqliteCentralStore>> store = SqliteCentralStore::Open(path_);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ(Int("SELECT MAX(version) FROM schema_migrations"), 6);
+  EXPECT_EQ((*store)->GetUser("SM1-NORTH")->site_ids, std::vector<std::string>{"site-01"});
+  EXPECT_EQ((*store)->GetUser("SM1")->site_ids, std::vector<std::string>{"site-02"});
+  EXPECT_EQ((*store)->GetUser("sm1")->username, "sm1");
 }
 
 }  // namespace

@@ -8,7 +8,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-// glibc 2.36 (Debian 12) declares pidfd_open without C linkage in C++.
+// glibc 2.36's <sys/pidfd.h> lacks extern "C" (fixed in 2.37): without it
+// C++ looks for a mangled pidfd_open and the link fails.
 extern "C" {
 #include <sys/pidfd.h>
 }

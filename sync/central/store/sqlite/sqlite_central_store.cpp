@@ -12,6 +12,7 @@
 
 #include "protocol/messages.h"
 #include "sync/central/store/rollup_delta.h"
+#include "sync/central/store/sqlite/sqlite_user_names.h"
 
 namespace feedback::central {
 namespace {
@@ -476,7 +477,17 @@ BEGIN
 END;
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations = {{
+// Issue 12: user names are case-insensitive ("SM1" and "sm1" are one user;
+// SqliteCentralStore::Open refuses an old store where two differ only in case,
+// see sqlite_user_names.h), and enrollment looks devices up by public key (a
+// revoked key may not enroll again). Version 5 is left to the ingest rules.
+constexpr std::string_view kSchemaV6 = R"sql(
+CREATE UNIQUE INDEX users_username_folded ON users(lower(username));
+CREATE INDEX devices_public_key ON devices(public_key);
+DELETE FROM login_failures;
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations = {{
     {1,
      "central store: sites, users, devices, batches, records, rollups, surveys, staff, "
      "hero stories, follow-ups",
@@ -491,6 +502,7 @@ constexpr std::array<Migration, 4> kMigrations = {{
      kSchemaV3},
     {4, "follow-up and hero-story tallies kept by triggers, for the overview's counts",
      kSchemaV4},
+    {6, "case-insensitive user names; devices by public key", kSchemaV6},
 }};
 
 constexpr std::string_view kDeviceColumns =
@@ -538,6 +550,7 @@ Result<std::unique_ptr<SqliteCentralStore>> SqliteCentralStore::Open(const std::
   FEEDBACK_RETURN_IF_ERROR(CreatePrivateFile(path));
   FEEDBACK_ASSIGN_OR_RETURN(Database db, Database::Open(path));
   FEEDBACK_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys=ON"));
+  FEEDBACK_RETURN_IF_ERROR(CheckUsernamesFoldUniquely(db));
   FEEDBACK_RETURN_IF_ERROR(Migrate(db, kMigrations, kProgram));
   return std::unique_ptr<SqliteCentralStore>(new SqliteCentralStore(std::move(db), clock));
 }
@@ -587,6 +600,17 @@ Result<std::vector<Site>> SqliteCentralStore::ListSites() {
 Status SqliteCentralStore::CreateUser(const User& user) {
   Transaction txn(db_);
   FEEDBACK_RETURN_IF_ERROR(txn.Begin());
+  for (const std::string& site : user.site_ids) {
+    FEEDBACK_ASSIGN_OR_RETURN(Statement known,
+                              db_.Prepare("SELECT COUNT(*) FROM sites WHERE site_id = ?"));
+    known.Bind(1, site);
+    FEEDBACK_ASSIGN_OR_RETURN(bool row, known.Step());
+    if (!row || known.ColumnInt(0) == 0) {
+      return Status::InvalidArgument("site '" + site +
+                                     "' does not exist in this central store: check the site "
+                                     "id (Sites page, or the sites devices enrolled at)");
+    }
+  }
   FEEDBACK_ASSIGN_OR_RETURN(
       Statement s, db_.Prepare("INSERT INTO users(username, password_hash, role, team, created_at, "
                                "email, disabled) VALUES (?, ?, ?, ?, ?, ?, ?)"));
@@ -599,7 +623,8 @@ Status SqliteCentralStore::CreateUser(const User& user) {
                   .Bind(7, user.disabled ? 1 : 0)
                   .Run();
   if (st.code() == Status::Code::kAlreadyExists) {
-    return Status::AlreadyExists("user '" + user.username + "' already exists");
+    return Status::AlreadyExists("user '" + user.username +
+                                 "' already exists (user names ignore upper/lower case)");
   }
   FEEDBACK_RETURN_IF_ERROR(st);
   for (const std::string& site : user.site_ids) {
@@ -613,7 +638,7 @@ Status SqliteCentralStore::CreateUser(const User& user) {
 Result<User> SqliteCentralStore::GetUser(const std::string& username) {
   FEEDBACK_ASSIGN_OR_RETURN(
       Statement s, db_.Prepare("SELECT username, password_hash, role, team, created_at, email, "
-                               "disabled FROM users WHERE username = ?"));
+                               "disabled FROM users WHERE lower(username) = lower(?)"));
   s.Bind(1, username);
   FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return Status::NotFound("no user '" + username + "'");
@@ -628,7 +653,7 @@ Result<User> SqliteCentralStore::GetUser(const std::string& username) {
   FEEDBACK_ASSIGN_OR_RETURN(
       Statement sites,
       db_.Prepare("SELECT site_id FROM user_sites WHERE username = ? ORDER BY site_id"));
-  sites.Bind(1, username);
+  sites.Bind(1, u.username);
   while (true) {
     FEEDBACK_ASSIGN_OR_RETURN(bool more, sites.Step());
     if (!more) break;
@@ -659,6 +684,20 @@ Result<Device> SqliteCentralStore::EnrollDevice(const std::string& token_hash,
                                                 const std::string& new_device_id, TimeMs now) {
   Transaction txn(db_);
   FEEDBACK_RETURN_IF_ERROR(txn.Begin());
+  // A revoked device stays revoked: its key cannot come back under a new id.
+  FEEDBACK_ASSIGN_OR_RETURN(Statement revoked,
+                            db_.Prepare("SELECT device_id, revoked_at FROM devices WHERE "
+                                        "public_key = ? AND revoked_at IS NOT NULL LIMIT 1"));
+  revoked.Bind(1, public_key);
+  FEEDBACK_ASSIGN_OR_RETURN(bool was_revoked, revoked.Step());
+  if (was_revoked) {
+    return Status::PermissionDenied(
+        "this device key belongs to device '" + revoked.ColumnText(0) + "', revoked at " +
+        FormatIso8601(revoked.ColumnInt(1)) +
+        "; a revoked key cannot enroll again: move the device's key and configuration away "
+        "and enroll it with a new token (feedback-sync enroll makes a new key)");
+  }
+  revoked.Reset();
   FEEDBACK_ASSIGN_OR_RETURN(Statement t,
                             db_.Prepare("SELECT site_id, kind, team, expires_at, used_at FROM "
                                         "enrollment_tokens WHERE token_hash = ?"));

@@ -54,6 +54,8 @@ class SqliteCentralStore final : public CentralStore {
   // Dashboard (sqlite_dashboard_store.cpp).
   Result<std::vector<User>> ListUsers() override;
   Status SetUserDisabled(const std::string& username, bool disabled) override;
+  Status SetUserPassword(const std::string& username, const std::string& password_hash,
+                         const std::string& keep_session) override;
   Result<std::vector<StaffRow>> ListStaff() override;
   Status UpdateSite(const std::string& site_id, const SiteSettings& settings) override;
   Status CreateSession(const Session& session) override;

@@ -249,11 +249,27 @@ Result<std::vector<User>> SqliteCentralStore::ListUsers() {
 
 Status SqliteCentralStore::SetUserDisabled(const std::string& username, bool disabled) {
   FEEDBACK_ASSIGN_OR_RETURN(Statement s,
-                            db_.Prepare("UPDATE users SET disabled = ? WHERE username = ?"));
+                            db_.Prepare("UPDATE users SET disabled = ? WHERE lower(username) = lower(?)"));
   FEEDBACK_RETURN_IF_ERROR(s.Bind(1, disabled ? 1 : 0).Bind(2, username).Run());
   if (db_.Changes() == 0) return Status::NotFound("no user '" + username + "'");
   if (disabled) return DeleteUserSessions(username);
   return Status::Ok();
+}
+
+Status SqliteCentralStore::SetUserPassword(const std::string& username,
+                                           const std::string& password_hash,
+                                           const std::string& keep_session) {
+  Transaction txn(db_);
+  FEEDBACK_RETURN_IF_ERROR(txn.Begin());
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement s, db_.Prepare("UPDATE users SET password_hash = ? WHERE lower(username) = lower(?)"));
+  FEEDBACK_RETURN_IF_ERROR(s.Bind(1, password_hash).Bind(2, username).Run());
+  if (db_.Changes() == 0) return Status::NotFound("no user '" + username + "'");
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement end, db_.Prepare("DELETE FROM sessions WHERE lower(username) = lower(?) AND "
+                                 "token_hash <> ?"));
+  FEEDBACK_RETURN_IF_ERROR(end.Bind(1, username).Bind(2, keep_session).Run());
+  return txn.Commit();
 }
 
 Result<std::vector<StaffRow>> SqliteCentralStore::ListStaff() {
@@ -335,14 +351,14 @@ Status SqliteCentralStore::DeleteSession(const std::string& token_hash) {
 }
 
 Status SqliteCentralStore::DeleteUserSessions(const std::string& username) {
-  FEEDBACK_ASSIGN_OR_RETURN(Statement s, db_.Prepare("DELETE FROM sessions WHERE username = ?"));
+  FEEDBACK_ASSIGN_OR_RETURN(Statement s, db_.Prepare("DELETE FROM sessions WHERE lower(username) = lower(?)"));
   return s.Bind(1, username).Run();
 }
 
 Result<int64_t> SqliteCentralStore::CountLoginFailures(const std::string& username,
                                                        const std::string& ip, TimeMs since) {
   FEEDBACK_ASSIGN_OR_RETURN(
-      Statement s, db_.Prepare("SELECT COUNT(*) FROM login_failures WHERE username = ? AND ip = ? "
+      Statement s, db_.Prepare("SELECT COUNT(*) FROM login_failures WHERE username = lower(?) AND ip = ? "
                                "AND at >= ?"));
   s.Bind(1, username).Bind(2, ip).Bind(3, since);
   FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -353,7 +369,7 @@ Result<std::optional<TimeMs>> SqliteCentralStore::OldestLoginFailure(const std::
                                                                      const std::string& ip,
                                                                      TimeMs since) {
   FEEDBACK_ASSIGN_OR_RETURN(
-      Statement s, db_.Prepare("SELECT MIN(at) FROM login_failures WHERE username = ? AND ip = ? "
+      Statement s, db_.Prepare("SELECT MIN(at) FROM login_failures WHERE username = lower(?) AND ip = ? "
                                "AND at >= ?"));
   s.Bind(1, username).Bind(2, ip).Bind(3, since);
   FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -364,13 +380,13 @@ Result<std::optional<TimeMs>> SqliteCentralStore::OldestLoginFailure(const std::
 Status SqliteCentralStore::RecordLoginFailure(const std::string& username, const std::string& ip,
                                               TimeMs now) {
   FEEDBACK_ASSIGN_OR_RETURN(
-      Statement s, db_.Prepare("INSERT INTO login_failures(username, ip, at) VALUES (?, ?, ?)"));
+      Statement s, db_.Prepare("INSERT INTO login_failures(username, ip, at) VALUES (lower(?), ?, ?)"));
   return s.Bind(1, username).Bind(2, ip).Bind(3, now).Run();
 }
 
 Status SqliteCentralStore::ClearLoginFailures(const std::string& username, const std::string& ip) {
   FEEDBACK_ASSIGN_OR_RETURN(
-      Statement s, db_.Prepare("DELETE FROM login_failures WHERE username = ? AND ip = ?"));
+      Statement s, db_.Prepare("DELETE FROM login_failures WHERE username = lower(?) AND ip = ?"));
   return s.Bind(1, username).Bind(2, ip).Run();
 }
 
@@ -758,7 +774,7 @@ Status SqliteCentralStore::OpenFollowUpLocked(const PreparedRecord& r, const Fol
   std::string owner_email;
   if (!owner.empty()) {
     FEEDBACK_ASSIGN_OR_RETURN(
-        Statement u, db_.Prepare("SELECT email FROM users WHERE username = ? AND disabled = 0"));
+        Statement u, db_.Prepare("SELECT email FROM users WHERE lower(username) = lower(?) AND disabled = 0"));
     u.Bind(1, owner);
     FEEDBACK_ASSIGN_OR_RETURN(bool found, u.Step());
     if (found) owner_email = u.ColumnText(0);
