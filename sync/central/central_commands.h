@@ -16,6 +16,12 @@ struct ServeFlags {
   int threads = 8;
   int max_concurrent_ingests = 2;
   std::string dashboard_dir;  // empty: the default (see DefaultDashboardDir)
+  // The integrity rules (IngestRules; durations as ParseDurationMs reads them).
+  long long max_seq_step = 1000;
+  int clone_conflicts = 3;
+  std::string clone_window = "10m";
+  std::string enrollment_skew = "1h";
+  std::string future_skew = "24h";
 };
 
 struct UserAddFlags {
@@ -41,6 +47,9 @@ int RunEnrollToken(const std::string& data_dir, const std::string& site, const s
                    const std::string& team, const std::string& ttl);
 int RunDevices(const std::string& data_dir, bool json);
 int RunRevoke(const std::string& data_dir, const std::string& device_id);
+int RunClearClone(const std::string& data_dir, const std::string& device_id);
+int RunQuarantine(const std::string& data_dir, const std::string& device_id, int limit,
+                  bool json);
 int RunSurveyPublish(const std::string& data_dir, const std::string& file,
                      const std::vector<std::string>& sites, bool all_sites);
 int RunStaffImport(const std::string& data_dir, const std::string& csv_file,

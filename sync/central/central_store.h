@@ -76,6 +76,11 @@ struct Device {
   int64_t records_stored = 0;
   std::string last_error;  // empty when the last request succeeded
   std::optional<TimeMs> last_error_at;
+  int64_t records_quarantined = 0;
+  // Set when repeated sequence conflicts suggest two devices share this key
+  // (NoteSeqConflict); cleared by RevokeDevice and ClearPossibleClone.
+  std::optional<TimeMs> possible_clone_at;
+  std::string possible_clone_reason;
 };
 
 // A batch the store has already answered (replays get the same answer).
@@ -99,6 +104,16 @@ struct StaffRow {
   std::string display_name;
   std::string team;
   std::string site_id;
+};
+
+// A quarantined record as operators see it (`feedback-central quarantine`).
+struct QuarantinedRecord {
+  std::string device_id;
+  std::string site_id;
+  int64_t batch_seq = 0;
+  std::string record_id;
+  std::string reason;
+  TimeMs received_at = 0;
 };
 
 struct SurveyVersion {
@@ -130,7 +145,8 @@ class CentralStore {
                                       ByteView public_key, const std::string& hostname,
                                       const std::string& new_device_id, TimeMs now) = 0;
 
-  // Devices. NotFound for an unknown id.
+  // Devices. NotFound for an unknown id. RevokeDevice also clears a
+  // possible-clone mark (the key is dead; the operator has acted).
   virtual Result<Device> GetDevice(const std::string& device_id) = 0;
   virtual Result<std::vector<Device>> ListDevices() = 0;
   virtual Status RevokeDevice(const std::string& device_id, TimeMs now) = 0;
@@ -138,6 +154,23 @@ class CentralStore {
   virtual Status NoteDeviceSeen(const std::string& device_id, TimeMs now) = 0;
   virtual Status NoteDeviceError(const std::string& device_id, const std::string& error,
                                  TimeMs now) = 0;
+  // A sequence conflict (409) of a device, in one transaction: `error` becomes
+  // its last error, the conflict is kept, and when `conflicts` of them fall
+  // within `window_ms` of now and the device is not marked yet, it is marked
+  // possible clone with `clone_reason` and one alert per configured channel
+  // (webhook; e-mail to every active admin with an address) is queued.
+  // Returns true when this call marked the device.
+  virtual Result<bool> NoteSeqConflict(const std::string& device_id, const std::string& error,
+                                       TimeMs now, int conflicts, TimeMs window_ms,
+                                       const std::string& clone_reason) = 0;
+  // Clears the possible-clone mark and forgets the device's conflicts.
+  // NotFound for an unknown id.
+  virtual Status ClearPossibleClone(const std::string& device_id) = 0;
+
+  // The newest `limit` quarantined records (of one device when device_id is
+  // not empty), newest first.
+  virtual Result<std::vector<QuarantinedRecord>> ListQuarantine(const std::string& device_id,
+                                                                int limit) = 0;
 
   // Batches: the stored answer for (device, seq), if any.
   virtual Result<std::optional<StoredBatch>> FindBatch(const std::string& device_id,
@@ -160,6 +193,9 @@ class CentralStore {
 
   // Replaces the roster of every site that appears in rows, in one transaction.
   virtual Status ImportStaff(const std::vector<StaffRow>& rows) = 0;
+  // The roster entry of staff_id (ids are unique across sites); nullopt when
+  // it is on no roster.
+  virtual Result<std::optional<StaffRow>> FindStaff(const std::string& staff_id) = 0;
 
   // What GET /api/v1/device/state returns for a device.
   virtual Result<protocol::DeviceState> DeviceState(const Device& device) = 0;

@@ -142,10 +142,13 @@ struct AlertRules {
   std::string dashboard_url;
 };
 
-// One queued alert delivery (e-mail or webhook) of one follow-up.
+// One queued alert delivery (e-mail or webhook) of one follow-up, or of a
+// device marked possible clone.
 struct Alert {
   std::string alert_id;
-  std::string followup_id;
+  std::string event = "followup.opened";  // or "device.possible_clone"
+  std::string followup_id;                // followup.opened
+  std::string device_id;                  // device.possible_clone
   std::string kind;    // "email" | "webhook"
   std::string target;  // recipient address or webhook URL
   std::string state;   // "pending" | "sent" | "failed"

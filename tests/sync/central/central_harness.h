@@ -84,10 +84,10 @@ inline std::vector<char*> Argv(std::vector<std::string>& args) {
   return argv;
 }
 
-// Runs `feedback-central ARGS...` to completion.
-inline CliResult RunCli(std::vector<std::string> args) {
+// Runs `BINARY ARGS...` to completion.
+inline CliResult RunBinary(const std::string& binary, std::vector<std::string> args) {
   TempDir io;
-  args.insert(args.begin(), CentralBinary());
+  args.insert(args.begin(), binary);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 1, io.File("out").c_str(), O_WRONLY | O_CREAT, 0600);
@@ -103,6 +103,11 @@ inline CliResult RunCli(std::vector<std::string> args) {
   r.out = ReadAll(io.File("out"));
   r.err = ReadAll(io.File("err"));
   return r;
+}
+
+// Runs `feedback-central ARGS...` to completion.
+inline CliResult RunCli(std::vector<std::string> args) {
+  return RunBinary(CentralBinary(), std::move(args));
 }
 
 // Initializes a data directory; returns the CLI output (with the password).
