@@ -28,10 +28,10 @@
 #include "metrics/key_drivers.h"
 #include "metrics/nps.h"
 #include "store/sqlite.h"
-#include "sync/central/dashboard_api.h"
-#include "sync/central/password_hash.h"
-#include "sync/central/seed.h"
-#include "sync/central/sqlite_central_store.h"
+#include "sync/central/dashboard/dashboard_api.h"
+#include "sync/central/dashboard/password_hash.h"
+#include "sync/central/cli/seed.h"
+#include "sync/central/store/sqlite/sqlite_central_store.h"
 
 namespace feedback::central {
 namespace {

@@ -29,8 +29,8 @@
 #include "crypto/x25519_key_pair.h"
 #include "model/record.h"
 #include "protocol/batch_codec.h"
-#include "sync/central/ingestor.h"
-#include "sync/central/sqlite_central_store.h"
+#include "sync/central/ingest/ingestor.h"
+#include "sync/central/store/sqlite/sqlite_central_store.h"
 #include "typical_record.h"
 
 namespace feedback::central {

@@ -86,16 +86,25 @@ function(feedback_bench name)
   feedback_warnings(${name})
 endfunction()
 
-# feedback_forbid_ui_includes(DIR WHAT): the layering rule of STYLE.md (Layout 3),
-# checked at configure time - no file in DIR may include ImGui, SDL, the UI
-# library or an app's drawing code. WHAT names where drawing code belongs.
-function(feedback_forbid_ui_includes dir what)
+# feedback_forbid_includes(DIR PATTERN WHY): a layering rule checked at
+# configure time - no .h/.cpp file in DIR (not its subfolders) may have an
+# #include whose target matches PATTERN (a regex on what follows `<` or `"`).
+# WHY completes "it must ..." in the error, naming the rule and where such
+# code belongs.
+function(feedback_forbid_includes dir pattern why)
   file(GLOB files ${dir}/*.h ${dir}/*.cpp)
   foreach(file ${files})
-    file(STRINGS ${file} forbidden REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"](imgui|SDL|ui/|view/|backends/)")
+    file(STRINGS ${file} forbidden REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"](${pattern})")
     if(forbidden)
-      message(FATAL_ERROR "${file} includes UI code (${forbidden}); it must stay free of ImGui "
-                          "and SDL - put drawing code in ${what}")
+      message(FATAL_ERROR "${file} has a forbidden include (${forbidden}); it must ${why}")
     endif()
   endforeach()
+endfunction()
+
+# feedback_forbid_ui_includes(DIR WHAT): the layering rule of STYLE.md (Layout 3):
+# no file in DIR may include ImGui, SDL, the UI library or an app's drawing
+# code. WHAT names where drawing code belongs.
+function(feedback_forbid_ui_includes dir what)
+  feedback_forbid_includes(${dir} "imgui|SDL|ui/|view/|backends/"
+      "stay free of ImGui and SDL - put drawing code in ${what}")
 endfunction()

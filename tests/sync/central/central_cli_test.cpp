@@ -5,8 +5,8 @@
 
 #include "central_harness.h"
 #include "protocol/sha256.h"
-#include "sync/central/password_hash.h"
-#include "sync/central/tls_certificate.h"
+#include "sync/central/dashboard/password_hash.h"
+#include "sync/central/cli/tls_certificate.h"
 
 namespace feedback::central::testing {
 namespace {

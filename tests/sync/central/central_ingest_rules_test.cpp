@@ -2,7 +2,7 @@
 // table-driven: which staff id a device may credit, which record times are
 // plausible, how far a batch seq may jump. The same rules through a real
 // server: central_integrity_test.cpp.
-#include "sync/central/ingest_rules.h"
+#include "sync/central/ingest/ingest_rules.h"
 
 #include <gtest/gtest.h>
 

@@ -12,9 +12,9 @@
 #include "common/temp_dir.h"
 #include "core/clock.h"
 #include "store/sqlite.h"
-#include "sync/central/dashboard_api.h"
+#include "sync/central/dashboard/dashboard_api.h"
 #include "raw_scores.h"
-#include "sync/central/sqlite_central_store.h"
+#include "sync/central/store/sqlite/sqlite_central_store.h"
 
 namespace feedback::central {
 namespace {

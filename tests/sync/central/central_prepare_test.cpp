@@ -19,8 +19,8 @@
 #include "crypto/ed25519_private_key.h"
 #include "crypto/x25519_key_pair.h"
 #include "protocol/batch_codec.h"
-#include "sync/central/ingestor.h"
-#include "sync/central/sqlite_central_store.h"
+#include "sync/central/ingest/ingestor.h"
+#include "sync/central/store/sqlite/sqlite_central_store.h"
 
 namespace feedback::central {
 namespace {

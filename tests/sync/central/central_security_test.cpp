@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "central_harness.h"
-#include "sync/central/tls_certificate.h"
+#include "sync/central/cli/tls_certificate.h"
 
 namespace feedback::central::testing {
 namespace {

@@ -5,13 +5,13 @@
 #include <map>
 
 #include "model/survey.h"
-#include "sync/central/central_commands.h"
-#include "sync/central/central_server.h"
-#include "sync/central/dashboard_api.h"
-#include "sync/central/ingestor.h"
-#include "sync/central/password_hash.h"
-#include "sync/central/rollup_delta.h"
-#include "sync/central/staff_csv.h"
+#include "sync/central/cli/central_commands.h"
+#include "sync/central/http/central_server.h"
+#include "sync/central/dashboard/dashboard_api.h"
+#include "sync/central/ingest/ingestor.h"
+#include "sync/central/dashboard/password_hash.h"
+#include "sync/central/store/rollup_delta.h"
+#include "sync/central/cli/staff_csv.h"
 
 namespace feedback::central {
 namespace {

@@ -10,8 +10,8 @@
 
 #include "common/temp_dir.h"
 #include "store/sqlite.h"
-#include "sync/central/seed.h"
-#include "sync/central/sqlite_central_store.h"
+#include "sync/central/cli/seed.h"
+#include "sync/central/store/sqlite/sqlite_central_store.h"
 
 namespace feedback::central {
 namespace {
