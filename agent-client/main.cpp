@@ -15,6 +15,7 @@
 #include "view/agent_theme.h"
 #include "view/agent_view.h"
 #include "view/key_queue.h"
+#include "view/window_fit.h"
 
 #ifndef FEEDBACK_DEFAULT_ASSETS_DIR
 #define FEEDBACK_DEFAULT_ASSETS_DIR "/usr/share/feedback/assets"
@@ -53,14 +54,19 @@ int main(int argc, char** argv) {
   }
   AgentSession& session = **opened;
 
-  // 4. SDL (video only), once for the process.
+  // 4. SDL (video only), once for the process. With the software renderer, present
+  //    through X11's own framebuffer (XShm): by default SDL wraps the window surface in
+  //    an OpenGL context, which without a GPU loads Mesa's swrast/llvmpipe and LLVM
+  //    (~100 MB resident) only to copy pixels to the screen.
+  if (options.software_renderer) SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
   Result<std::unique_ptr<ui::SdlInit>> sdl = ui::SdlInit::Create();
   if (!sdl.ok()) {
     spdlog::error("{}", sdl.status().ToString());
     return 1;
   }
 
-  // 5. Window, renderer, ImGui context, desktop-sized brand theme, fonts.
+  // 5. Window, renderer, ImGui context, desktop-sized brand theme, fonts; the window
+  //    sized to the display's usable area (a 1366x768 laptop has no room for 900 px).
   Result<ui::Theme> theme = LoadAgentTheme(options.assets_dir);
   if (!theme.ok()) {
     spdlog::error("{}", theme.status().ToString());
@@ -68,8 +74,10 @@ int main(int argc, char** argv) {
   }
   ui::ShellOptions shell_options;
   shell_options.title = "Call log - feedback";
-  shell_options.width = options.width;
-  shell_options.height = options.height;
+  const PixelSize wanted{options.width, options.height};
+  const WindowPlacement first_guess = PlaceWindow(wanted, UsableArea(nullptr), FrameBorders{});
+  shell_options.width = first_guess.client.w;
+  shell_options.height = first_guess.client.h;
   shell_options.software_renderer = options.software_renderer;
   shell_options.dpi = options.dpi;
   shell_options.quit_on_close = false;  // closing saves the unfinished log first
@@ -80,6 +88,8 @@ int main(int argc, char** argv) {
     spdlog::error("{}", shell.status().ToString());
     return 1;
   }
+  // Now that the window manager's frame is known: the frame on screen, a minimum size.
+  FitWindowToDisplay((*shell)->window(), wanted);
   // The form model owns Tab and the focus; ImGui's keyboard navigation stays off.
   ImGui::GetIO().ConfigFlags &= ~ImGuiConfigFlags_NavEnableKeyboard;
   // A steady caret: a blinking one would redraw the window every 400 ms all day long,

@@ -1,8 +1,9 @@
 // Dashboard latency on a big store (issue 7): seeds N records into a fresh
 // central store (SeedStore: the ingest commit path, so rollups are what ingest
 // makes), logs in as an admin, then times GET /api/overview and GET
-// /api/drivers through DashboardApi::Handle - the code the HTTP handlers call,
-// minus cpp-httplib's socket and thread pool - and, in the same run, the same
+// /api/drivers through the route table the server dispatches to (DashboardApi's
+// routes, a store leased from a pool) - the code the HTTP server calls, minus
+// cpp-httplib's socket and thread pool - and, in the same run, the same
 // headline figures computed from the raw rows (the answers in records.public_json) with
 // the same shared/metrics functions. Prints p50/p95 of each and the ratio
 // raw p95 / API p95 (targets: p95 <= 50 ms, >= 100x faster than raw).
@@ -31,6 +32,8 @@
 #include "sync/central/dashboard/dashboard_api.h"
 #include "sync/central/dashboard/password_hash.h"
 #include "sync/central/cli/seed.h"
+#include "sync/central/http/route_table.h"
+#include "sync/central/store/store_pool.h"
 #include "sync/central/store/sqlite/sqlite_central_store.h"
 
 namespace feedback::central {
@@ -205,9 +208,22 @@ int main(int argc, char** argv) {
   DashboardOptions options;
   options.secure_cookie = false;
   DashboardApi api(SystemClock::Instance(), options);
-  DashboardRequest login{"POST", "/api/login", {}, R"({"username":"bench","password":"bench-password"})",
-                         "application/json", "", "", "127.0.0.1"};
-  DashboardResponse lr = api.Handle(**store, login);
+  CentralStorePool pool(
+      [&db_path]() -> Result<std::unique_ptr<CentralStore>> {
+        FEEDBACK_ASSIGN_OR_RETURN(std::unique_ptr<SqliteCentralStore> s,
+                                  SqliteCentralStore::Open(db_path));
+        return std::unique_ptr<CentralStore>(std::move(s));
+      },
+      1);
+  http::RouteTable routes;
+  api.AddRoutes(routes, pool);
+  http::Request login;
+  login.method = "POST";
+  login.path = login.target = "/api/login";
+  login.headers = {{"content-type", "application/json"}};
+  login.body = R"({"username":"bench","password":"bench-password"})";
+  login.remote_ip = "127.0.0.1";
+  http::Response lr = routes.Dispatch(login);
   std::string cookie;
   for (const auto& [k, v] : lr.headers) {
     if (k == "Set-Cookie") cookie = v.substr(0, v.find(';'));
@@ -217,13 +233,18 @@ int main(int argc, char** argv) {
   // 3. The whole seeded range, every site (the admin's scope: the widest query).
   const int64_t to = DayNumber(SystemClock::Instance().NowMs());
   const int64_t from = to - seed.days + 1;
-  std::map<std::string, std::string> params = {{"from", FormatDay(from)}, {"to", FormatDay(to)}};
   auto time_api = [&](const std::string& path, nlohmann::json* last) {
     std::vector<double> ms;
     for (int i = 0; i < runs; ++i) {
-      DashboardRequest r{"GET", path, params, "", "", cookie, "", "127.0.0.1"};
+      http::Request r;
+      r.method = "GET";
+      r.path = path;
+      r.target = path + "?from=" + FormatDay(from) + "&to=" + FormatDay(to);
+      r.query = {{"from", FormatDay(from)}, {"to", FormatDay(to)}};
+      r.headers = {{"cookie", cookie}};
+      r.remote_ip = "127.0.0.1";
       const auto t0 = BenchClock::now();
-      DashboardResponse res = api.Handle(**store, r);
+      http::Response res = routes.Dispatch(std::move(r));
       ms.push_back(Ms(t0));
       if (res.status != 200) Die(path + " answered " + std::to_string(res.status) + ": " + res.body);
       if (i == 0) *last = nlohmann::json::parse(res.body);

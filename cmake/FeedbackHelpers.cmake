@@ -56,12 +56,16 @@ function(feedback_test name)
       PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${ARG_LABELS}")
 endfunction()
 
-# feedback_fuzz(NAME SOURCE DEPS ...): a libFuzzer target when built with clang and
-# FEEDBACK_FUZZ=ON. Otherwise the same entry point is linked with a replay driver and
-# run by CTest over its seed corpus plus bounded random mutations, so every fuzz
+# feedback_fuzz(NAME SOURCE DEPS ... [MUTATIONS N]): a libFuzzer target when built with
+# clang and FEEDBACK_FUZZ=ON. Otherwise the same entry point is linked with a replay
+# driver and run by CTest over its seed corpus plus N seeded random mutations (default
+# 20000; fewer for targets whose every input is a SQLite transaction), so every fuzz
 # target is at least exercised by the normal suite.
 function(feedback_fuzz name source)
-  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "MUTATIONS" "DEPS" ${ARGN})
+  if(NOT ARG_MUTATIONS)
+    set(ARG_MUTATIONS 20000)
+  endif()
   add_executable(${name} ${source})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS})
   feedback_warnings(${name})
@@ -72,7 +76,7 @@ function(feedback_fuzz name source)
   else()
     target_sources(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests/fuzz/replay_main.cpp)
     if(FEEDBACK_BUILD_TESTS)
-      add_test(NAME ${name}.replay COMMAND ${name} --mutations=20000 ${corpus})
+      add_test(NAME ${name}.replay COMMAND ${name} --mutations=${ARG_MUTATIONS} ${corpus})
       set_tests_properties(${name}.replay PROPERTIES TIMEOUT 300 LABELS fuzz)
     endif()
   endif()

@@ -2,8 +2,11 @@
 
 #include <CLI/CLI.hpp>
 #include <exception>
-#include <regex>
+#include <optional>
 #include <sstream>
+
+#include "core/window_size.h"
+#include "logic/window_placement.h"
 
 namespace feedback::agent {
 namespace {
@@ -36,7 +39,9 @@ ParsedOptions ParseAgentOptions(const std::vector<std::string>& args,
   app.add_option("--staff-id", o.staff_id,
                  "sign in as this rep (remembered on this desktop); default: the remembered "
                  "rep, else the window asks");
-  app.add_option("--window", window, "window size in pixels, WIDTHxHEIGHT")->capture_default_str();
+  app.add_option("--window", window,
+                 "wanted window size in pixels, WIDTHxHEIGHT; cut to the display's usable area")
+      ->capture_default_str();
   app.add_option("--locale", o.locale,
                  "language of the window and of the recorded answers (en, es)")
       ->capture_default_str();
@@ -73,17 +78,17 @@ ParsedOptions ParseAgentOptions(const std::vector<std::string>& args,
     return parsed;
   }
 
-  static const std::regex kSize(R"(([0-9]{2,5})x([0-9]{2,5}))");
-  std::smatch m;
-  if (!std::regex_match(window, m, kSize) || std::stoi(m[1]) < 320 || std::stoi(m[2]) < 400) {
+  const std::optional<WindowSize> size = ParseWindowSize(window);
+  if (!size || size->width < kMinWindowSize.w || size->height < kMinWindowSize.h) {
     parsed.exit = true;
     parsed.exit_code = 2;
-    parsed.output = "feedback-agent: --window " + window +
-                    ": expected WIDTHxHEIGHT of at least 320x400, e.g. --window 480x860\n";
+    parsed.output = "feedback-agent: --window " + window + ": expected WIDTHxHEIGHT of at least " +
+                    std::to_string(kMinWindowSize.w) + "x" + std::to_string(kMinWindowSize.h) +
+                    ", e.g. --window 480x860\n";
     return parsed;
   }
-  o.width = std::stoi(m[1]);
-  o.height = std::stoi(m[2]);
+  o.width = size->width;
+  o.height = size->height;
   return parsed;
 }
 

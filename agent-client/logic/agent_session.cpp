@@ -182,8 +182,20 @@ void AgentSession::Dispatch(const FormEvent& event, std::optional<SteadyTime> in
   if (!signed_in()) return;
   const TimeMs now = clock_.NowMs();
   const uint64_t edits_before = form_.edits;
+  const uint64_t focus_before = form_.focus_serial;
   form_ = Reduce(std::move(form_), event, now);
   if (form_.edits != edits_before) last_edit_at_ = now;
+  // Debug lines for tests to wait on: which field has the keyboard, how long a text is
+  // (its length only: the texts themselves are sealed).
+  if (const SetText* edit = std::get_if<SetText>(&event); edit != nullptr) {
+    spdlog::debug("field {} holds {} characters", edit->key,
+                  Utf8Length(edit->text).value_or(edit->text.size()));
+  } else if (form_.edits != edits_before && form_.focus < form_.fields.size()) {
+    spdlog::debug("field {} answered", form_.fields[form_.focus].key);
+  }
+  if (form_.focus_serial != focus_before && form_.focus < form_.fields.size()) {
+    spdlog::debug("focus on {}", form_.fields[form_.focus].key);
+  }
   if (form_.submit_ready) {
     Capture(input_at);
   } else if (std::holds_alternative<Submit>(event)) {

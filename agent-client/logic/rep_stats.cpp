@@ -82,7 +82,9 @@ std::vector<HistoryEntry> MakeHistory(std::span<const FeedbackRecord> records,
       const Answer* a = r.FindAnswer(q.id);
       if (a == nullptr) continue;
       if (a->number) {
-        e.parts.emplace_back(ShortCaption(def, q, locale), std::to_string(*a->number));
+        e.parts.push_back(
+            HistoryPart{ShortCaption(def, q, locale),
+                        std::to_string(*a->number) + "/" + std::to_string(q.Scale().max), true});
       } else if (!a->choices.empty()) {
         std::string labels;
         for (const std::string& id : a->choices) {
@@ -90,7 +92,7 @@ std::vector<HistoryEntry> MakeHistory(std::span<const FeedbackRecord> records,
           const Option* o = q.FindOption(id);
           labels += o != nullptr ? std::string(def.Text(o->label, locale)) : id;
         }
-        e.parts.emplace_back(ShortCaption(def, q, locale), std::move(labels));
+        e.parts.push_back(HistoryPart{ShortCaption(def, q, locale), std::move(labels), false});
       }
     }
     for (const SessionNote& n : notes) {
@@ -101,6 +103,15 @@ std::vector<HistoryEntry> MakeHistory(std::span<const FeedbackRecord> records,
     out.push_back(std::move(e));
   }
   return out;
+}
+
+std::string HistoryLine(const HistoryEntry& entry) {
+  std::string line = entry.call_ref;
+  for (const HistoryPart& part : entry.parts) {
+    if (!line.empty()) line += "  ·  ";
+    line += part.numeric ? part.caption + " " + part.value : part.value;
+  }
+  return line;
 }
 
 RepTrend ComputeRepTrend(std::span<const FeedbackRecord> records, const SurveyDefinition& def,

@@ -24,16 +24,28 @@ namespace feedback::agent {
 
 inline constexpr TimeMs kDayMs = 24LL * 60 * 60 * 1000;
 
+// One answer of a logged call, e.g. {"Greeting warmth", "4/5", true} or
+// {"Resolution", "Escalated", false}.
+struct HistoryPart {
+  std::string caption;
+  std::string value;     // a score with its scale's top ("4/5"), or the options' labels
+  bool numeric = false;  // a score: shown with its caption, since "4" alone says nothing
+  bool operator==(const HistoryPart&) const = default;
+};
+
 // One of the rep's recent logs, ready to show.
 struct HistoryEntry {
   std::string record_id;
   TimeMs submitted_at = 0;
-  // Short "caption value" pairs in survey order, e.g. {"Greeting warmth", "4"},
-  // {"Resolution", "Escalated"}.
-  std::vector<std::pair<std::string, std::string>> parts;
-  std::string call_ref;  // known only for logs made in this session (memory only)
-  bool praised = false;  // likewise
+  std::vector<HistoryPart> parts;  // in survey order
+  std::string call_ref;            // known only for logs made in this session (memory only)
+  bool praised = false;            // likewise
 };
+
+// The entry as one line, every number labelled:
+// "C-9 · Greeting warmth 4/5 · Escalated · Customer effort 3/7" (a chosen option's label
+// names itself; the reference only when known).
+std::string HistoryLine(const HistoryEntry& entry);
 
 // What this session remembers of its own captures (the store only has sealed texts).
 struct SessionNote {

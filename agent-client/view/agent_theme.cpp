@@ -23,11 +23,11 @@ Result<ui::Theme> LoadAgentTheme(const std::string& assets_dir) {
   return AgentTheme(*brand);
 }
 
-AgentMetrics MetricsOf(const ui::Theme& theme) {
+AgentMetrics MetricsOf(const ui::Theme& theme, bool compact) {
   AgentMetrics m{};
-  m.pad = theme.MmToPx(theme.sizing.padding_mm);
-  m.gap = theme.GapPx();
-  m.row = theme.MmToPx(7.4f);
+  m.pad = theme.MmToPx(compact ? 2.4f : theme.sizing.padding_mm);
+  m.gap = compact ? theme.MmToPx(1.1f) : theme.GapPx();
+  m.row = theme.MmToPx(compact ? 6.4f : 7.4f);
   m.score_cell = theme.MmToPx(9.5f);
   m.card_rounding = theme.MmToPx(theme.sizing.corner_mm) * 1.5f;
   m.focus_ring = theme.MmToPx(0.55f);

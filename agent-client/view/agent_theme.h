@@ -25,6 +25,9 @@ struct AgentMetrics {
   float card_rounding;
   float focus_ring;  // thickness of the focused-field ring
 };
-AgentMetrics MetricsOf(const ui::Theme& theme);
+// Windows shorter than this get the compact sizes (smaller rows and gaps), so that on a
+// 1366x768 or 1280x720 laptop the whole form down to "Log call" fits without scrolling.
+inline constexpr float kCompactBelowHeightPx = 760.0f;
+AgentMetrics MetricsOf(const ui::Theme& theme, bool compact = false);
 
 }  // namespace feedback::agent

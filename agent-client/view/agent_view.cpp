@@ -3,6 +3,7 @@
 #include <imgui.h>
 #include <imgui_internal.h>  // ClearActiveID / GetActiveID: the form model owns the focus
 #include <imgui_stdlib.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cfloat>
@@ -19,16 +20,89 @@ ImVec2 Add(ImVec2 a, ImVec2 b) { return ImVec2(a.x + b.x, a.y + b.y); }
 
 ImU32 Col(const ui::Rgba& c, float alpha = 1.0f) { return c.WithAlpha(alpha).ToU32(); }
 
+// ---- Layout recording (the layout test's view of a frame) ----------------------------
+
+LayoutSink& Sink() {
+  static LayoutSink sink;
+  return sink;
+}
+
+// The horizontal extent, in screen pixels, that items flowing at the cursor must stay
+// inside: the window's content area, narrowed by each Card to its inner area.
+struct FlowBox {
+  float min_x = -FLT_MAX;
+  float max_x = FLT_MAX;
+};
+FlowBox& CurrentBox() {
+  static FlowBox box;
+  return box;
+}
+
+// Screen pixels -> window pixels with the window scrolled to its top.
+ImVec2 ToLayout(ImVec2 p) {
+  const ImVec2 origin = ImGui::GetWindowPos();
+  return ImVec2(p.x - origin.x + ImGui::GetScrollX(), p.y - origin.y + ImGui::GetScrollY());
+}
+
+void Record(LayoutItem::Kind kind, std::string_view name, ImVec2 min, ImVec2 max, ImVec2 box_min,
+            ImVec2 box_max, bool inside_control) {
+  if (!Sink()) return;
+  LayoutItem item;
+  item.kind = kind;
+  item.name = std::string(name.substr(0, 48));
+  item.min = ToLayout(min);
+  item.max = ToLayout(max);
+  const ImVec2 bmin = ToLayout(box_min);
+  const ImVec2 bmax = ToLayout(box_max);
+  item.box_min = ImVec2(bmin.x, box_min.y == -FLT_MAX ? -FLT_MAX : bmin.y);
+  item.box_max = ImVec2(bmax.x, box_max.y == FLT_MAX ? FLT_MAX : bmax.y);
+  item.inside_control = inside_control;
+  Sink()(item);
+}
+
+// The last item, kept inside the current flow box and the draw list's clip rectangle
+// (a table cell clips to its column).
+void RecordLastItem(LayoutItem::Kind kind, std::string_view name) {
+  if (!Sink()) return;
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const FlowBox& box = CurrentBox();
+  const ImVec2 box_min(std::max(box.min_x, draw->GetClipRectMin().x), -FLT_MAX);
+  const ImVec2 box_max(std::min(box.max_x, draw->GetClipRectMax().x), FLT_MAX);
+  Record(kind, name, ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), box_min, box_max, false);
+}
+
+// A clickable item: reported to the end-to-end tests' probe and to the layout sink.
+void Probe(std::string_view name) {
+  ui::ProbeLastItem(name);
+  RecordLastItem(LayoutItem::Kind::kControl, name);
+}
+
+// ---- Text ----------------------------------------------------------------------------
+
+void Text(std::string_view text) {
+  ImGui::TextUnformatted(text.data(), text.data() + text.size());
+  RecordLastItem(LayoutItem::Kind::kText, text);
+}
+
 void TextColored(const ui::Rgba& c, std::string_view text) {
   ImGui::PushStyleColor(ImGuiCol_Text, c.ToVec4());
-  ImGui::TextUnformatted(text.data(), text.data() + text.size());
+  Text(text);
   ImGui::PopStyleColor();
 }
 
 void TextWrappedColored(const ui::Rgba& c, std::string_view text, float wrap_width) {
   ImGui::PushStyleColor(ImGuiCol_Text, c.ToVec4());
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap_width);
-  ImGui::TextUnformatted(text.data(), text.data() + text.size());
+  Text(text);
+  ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
+}
+
+// Wrapped at the right edge of the current table cell (or window).
+void TextWrappedInCell(const ui::Rgba& c, std::string_view text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, c.ToVec4());
+  ImGui::PushTextWrapPos(0.0f);
+  Text(text);
   ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
 }
@@ -44,16 +118,23 @@ float TextWidth(std::string_view text) {
   return ImGui::CalcTextSize(text.data(), text.data() + text.size()).x;
 }
 
+// Room left on the current line of a table cell after the last item and a gap.
+float RoomAfterLastItemInCell(float gap) {
+  return ImGui::GetContentRegionMaxAbs().x - ImGui::GetItemRectMax().x - gap;
+}
+
 // A white card behind a group of items: content goes on draw channel 1, and the card is
-// drawn on channel 0 once the content's height is known.
+// drawn on channel 0 once the content's height is known. Items inside stay within its
+// inner width (the layout recording's flow box).
 class Card {
  public:
   Card(const ui::Theme& theme, const AgentMetrics& m, float width)
-      : theme_(theme), m_(m), width_(width) {
+      : theme_(theme), m_(m), width_(width), outer_box_(CurrentBox()) {
     draw_ = ImGui::GetWindowDrawList();
     draw_->ChannelsSplit(2);
     draw_->ChannelsSetCurrent(1);
     start_ = ImGui::GetCursorScreenPos();
+    CurrentBox() = FlowBox{start_.x + m.pad, start_.x + width - m.pad};
     ImGui::SetCursorScreenPos(Add(start_, ImVec2(m.pad, m.pad)));
     ImGui::BeginGroup();
   }
@@ -65,6 +146,7 @@ class Card {
     draw_->AddRectFilled(start_, end, Col(theme_.colors.surface), m_.card_rounding);
     draw_->AddRect(start_, end, Col(theme_.colors.outline), m_.card_rounding);
     draw_->ChannelsMerge();
+    CurrentBox() = outer_box_;
     ImGui::SetCursorScreenPos(ImVec2(start_.x, bottom + m_.gap * 1.5f));
     ImGui::Dummy(ImVec2(0.0f, 0.0f));
   }
@@ -77,13 +159,15 @@ class Card {
   const ui::Theme& theme_;
   const AgentMetrics& m_;
   float width_;
+  FlowBox outer_box_;
   ImDrawList* draw_ = nullptr;
   ImVec2 start_;
 };
 
 // A rounded button drawn by hand so that "selected" is unmistakable and hover is subtle.
-bool PillButton(const char* id, std::string_view label, ImVec2 size, bool selected,
-                const ui::Theme& theme, float rounding) {
+// `name` is what the probes call it.
+bool PillButton(const char* id, std::string_view name, std::string_view label, ImVec2 size,
+                bool selected, const ui::Theme& theme, float rounding) {
   const ImVec2 pos = ImGui::GetCursorScreenPos();
   const bool clicked = ImGui::InvisibleButton(id, size);
   const bool hovered = ImGui::IsItemHovered();
@@ -105,6 +189,8 @@ bool PillButton(const char* id, std::string_view label, ImVec2 size, bool select
   const ImVec2 at(pos.x + (size.x - text.x) * 0.5f, pos.y + (size.y - text.y) * 0.5f);
   draw->AddText(at, Col(selected ? c.on_primary : c.text), label.data(),
                 label.data() + label.size());
+  Probe(name);
+  Record(LayoutItem::Kind::kText, label, at, Add(at, text), pos, end, /*inside_control=*/true);
   return clicked;
 }
 
@@ -121,18 +207,20 @@ void DrawStar(ImDrawList* draw, ImVec2 center, float radius, ImU32 color) {
     draw->AddTriangleFilled(center, points[i], points[(i + 1) % 10], color);
 }
 
-// A star in the text flow, then the text on the same line.
-void StarText(const ui::Rgba& color, std::string_view text, float gap) {
+// A star in the text flow, then the text on the same line, wrapped within `width`.
+void StarText(const ui::Rgba& color, std::string_view text, float gap, float width) {
   const float h = ImGui::GetTextLineHeight();
   const ImVec2 p = ImGui::GetCursorScreenPos();
   DrawStar(ImGui::GetWindowDrawList(), ImVec2(p.x + h * 0.45f, p.y + h * 0.5f), h * 0.45f,
            color.ToU32());
   ImGui::Dummy(ImVec2(h * 0.9f, h));
   ImGui::SameLine(0.0f, gap);
-  TextColored(color, text);
+  TextWrappedColored(color, text, width - h * 0.9f - gap);
 }
 
 }  // namespace
+
+void SetLayoutSink(LayoutSink sink) { Sink() = std::move(sink); }
 
 KeyInput ToKeyInput(const KeyPress& press) {
   KeyInput in;
@@ -183,7 +271,7 @@ std::optional<FormEvent> AgentView::MapKey(const KeyPress& press,
 
 ViewIntents AgentView::Draw(const ui::FrameContext& frame, const AgentSession& session,
                             TimeMs now) {
-  metrics_ = MetricsOf(frame.theme);
+  metrics_ = MetricsOf(frame.theme, frame.display_size.y < kCompactBelowHeightPx);
   staff_id_ = session.staff_id();
   ViewIntents out;
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize |
@@ -199,6 +287,11 @@ ViewIntents AgentView::Draw(const ui::FrameContext& frame, const AgentSession& s
   ImGui::Begin("feedback-agent", nullptr, flags);
   // Tab belongs to the form model, not to ImGui's own tabbing.
   ImGui::PushAllowKeyboardFocus(false);
+  {
+    // Nothing may reach under the scroll bar or past the window's padding.
+    ImGuiWindow* window = ImGui::GetCurrentWindow();
+    CurrentBox() = FlowBox{window->InnerClipRect.Min.x, window->InnerClipRect.Max.x};
+  }
 
   if (!session.signed_in()) {
     DrawSignIn(frame, session, out);
@@ -233,20 +326,22 @@ void AgentView::DrawSignIn(const ui::FrameContext& frame, const AgentSession& se
   const std::string_view loc = session.locale();
   const float full = ImGui::GetContentRegionAvail().x;
   const float width = std::min(full, 420.0f);
-  ImGui::SetCursorPos(ImVec2((frame.display_size.x - width) * 0.5f, frame.display_size.y * 0.22f));
+  ImGui::SetCursorPos(ImVec2(std::floor((frame.display_size.x - width) * 0.5f),
+                             std::floor(frame.display_size.y * 0.22f)));
   ImGui::BeginGroup();
   {
     Card card(theme, metrics_, width);
     ImGui::PushFont(frame.fonts.title);
-    ImGui::TextUnformatted(Tr(loc, Str::kAppTitle).data());
+    TextWrappedColored(theme.colors.text, Tr(loc, Str::kAppTitle), card.inner_width());
     ImGui::PopFont();
-    TextColored(
+    TextWrappedColored(
         theme.colors.muted_text,
         session.device().site_id +
-            (session.device().team.empty() ? std::string() : "  ·  " + session.device().team));
+            (session.device().team.empty() ? std::string() : "  ·  " + session.device().team),
+        card.inner_width());
     ImGui::Dummy(ImVec2(0.0f, metrics_.gap));
     ImGui::PushFont(frame.fonts.bold);
-    ImGui::TextUnformatted(Tr(loc, Str::kSignInPrompt).data());
+    TextWrappedColored(theme.colors.text, Tr(loc, Str::kSignInPrompt), card.inner_width());
     ImGui::PopFont();
     if (!sign_in_focused_) {
       ImGui::SetKeyboardFocusHere();
@@ -256,11 +351,10 @@ void AgentView::DrawSignIn(const ui::FrameContext& frame, const AgentSession& se
     const bool entered = ImGui::InputTextWithHint(
         "##staff", "A1042", &staff_input_,
         ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_CharsNoBlank);
-    ui::ProbeLastItem("staff-id");
+    Probe("staff-id");
     const bool clicked =
-        PillButton("##signin", Tr(loc, Str::kSignInButton),
+        PillButton("##signin", "sign-in", Tr(loc, Str::kSignInButton),
                    ImVec2(card.inner_width(), metrics_.row), true, theme, metrics_.card_rounding);
-    ui::ProbeLastItem("sign-in");
     if (entered || clicked) {
       out.sign_in = staff_input_;
       sign_in_focused_ = false;  // refocus if it is refused
@@ -280,8 +374,11 @@ void AgentView::DrawHeader(const ui::FrameContext& frame, const AgentSession& se
   const SessionPanels& panels = session.panels();
   const float x0 = ImGui::GetCursorPosX();
 
-  // Title on the left, the rep and "Switch rep" on the right.
+  // Title on the left, the rep and "Switch rep" on the right - on a line of their own
+  // when the window is too narrow for all three, and the rep's name wrapped beside the
+  // button when even that is too narrow.
   ImGui::PushFont(frame.fonts.title);
+  const float title_w = TextWidth(Tr(loc, Str::kAppTitle));
   TextColored(c.primary, Tr(loc, Str::kAppTitle));
   ImGui::PopFont();
   const std::string rep = panels.staff_name.empty()
@@ -293,17 +390,21 @@ void AgentView::DrawHeader(const ui::FrameContext& frame, const AgentSession& se
   ImGui::PushFont(frame.fonts.bold);
   const float rep_w = TextWidth(rep);
   ImGui::PopFont();
-  SameLineAt(x0 + width - button_w - rep_w - metrics_.gap * 2.0f);
-  ImGui::SetCursorPosY(ImGui::GetCursorPosY() + metrics_.gap * 0.6f);
+  const float gap2 = metrics_.gap * 2.0f;
+  const bool one_line = title_w + gap2 + rep_w + gap2 + button_w <= width;
+  const float rep_room = std::max(width - button_w - gap2, width * 0.3f);
+  if (one_line) {
+    SameLineAt(x0 + width - button_w - rep_w - gap2);
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + metrics_.gap * 0.6f);
+  }
   ImGui::PushFont(frame.fonts.bold);
-  ImGui::TextUnformatted(rep.c_str());
+  TextWrappedColored(c.text, rep, std::min(rep_w + 1.0f, rep_room));
   ImGui::PopFont();
-  SameLineAt(x0 + width - button_w);
-  if (PillButton("##switch", switch_label, ImVec2(button_w, line_h), false, theme,
+  SameLineAt(x0 + width - button_w);  // level with the rep's first line
+  if (PillButton("##switch", "switch-rep", switch_label, ImVec2(button_w, line_h), false, theme,
                  metrics_.card_rounding)) {
     out.sign_out = true;
   }
-  ui::ProbeLastItem("switch-rep");
 
   // Sync health: a coloured dot and one line; the daemon's error underneath.
   const SyncStatus& sync = panels.sync;
@@ -318,11 +419,9 @@ void AgentView::DrawHeader(const ui::FrameContext& frame, const AgentSession& se
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + r * 2.0f + metrics_.gap);
   std::string line = DescribeSync(sync, now, loc);
   if (!session.device().team.empty()) line = session.device().team + "  ·  " + line;
-  TextColored(c.muted_text, line);
-  if (!sync.last_error.empty()) {
-    TextWrappedColored(c.danger, std::string(Tr(loc, Str::kSyncErrorPrefix)) + sync.last_error,
-                       width);
-  }
+  TextWrappedColored(c.muted_text, line, width - r * 2.0f - metrics_.gap);
+  // The daemon's error text goes with the panels under (or beside) the form: the red dot
+  // says it here, and the form keeps its place on short laptop screens.
   if (!session.problem().empty()) TextWrappedColored(c.danger, session.problem(), width);
   ImGui::Dummy(ImVec2(0.0f, metrics_.gap * 0.5f));
 }
@@ -336,6 +435,7 @@ void AgentView::DrawForm(const ui::FrameContext& frame, const AgentSession& sess
   if (form.focus_serial != seen_focus_serial_ || form.generation != seen_generation_) {
     seen_focus_serial_ = form.focus_serial;
     seen_generation_ = form.generation;
+    scroll_to_focus_ = true;
     const bool text = form.focus < form.fields.size() && IsTextKind(form.fields[form.focus].kind);
     if (text) {
       focus_text_now_ = true;
@@ -372,7 +472,7 @@ void AgentView::DrawField(const ui::FrameContext& frame, const FormState& form, 
   if (field.kind == FieldKind::kHeroName) {
     ImGui::Dummy(ImVec2(0.0f, metrics_.gap * 0.3f));
     ImGui::PushFont(frame.fonts.bold);
-    StarText(c.primary, def.Text(q->prompt, loc), metrics_.gap);
+    StarText(c.primary, def.Text(q->prompt, loc), metrics_.gap, width);
     ImGui::PopFont();
   }
 
@@ -449,7 +549,7 @@ void AgentView::DrawField(const ui::FrameContext& frame, const FormState& form, 
       ImGui::SetNextItemWidth(width);
       changed = ImGui::InputTextWithHint("##text", hint.c_str(), &text);
     }
-    ui::ProbeLastItem(field.key);
+    Probe(field.key);
     if (ImGui::IsItemActivated() && !focused) out.events.push_back(FocusField{index});
     if (changed) out.events.push_back(SetText{field.key, text});
   } else if (field.kind == FieldKind::kScore) {
@@ -463,11 +563,10 @@ void AgentView::DrawField(const ui::FrameContext& frame, const FormState& form, 
       if (v != range.min) ImGui::SameLine(0.0f, metrics_.gap);
       const std::string id = "##" + std::to_string(v);
       const bool selected = it != form.values.numbers.end() && it->second == v;
-      if (PillButton(id.c_str(), std::to_string(v), ImVec2(cell, metrics_.row), selected, theme,
-                     metrics_.card_rounding)) {
+      if (PillButton(id.c_str(), field.key + "/" + std::to_string(v), std::to_string(v),
+                     ImVec2(cell, metrics_.row), selected, theme, metrics_.card_rounding)) {
         out.events.push_back(SetNumber{q->id, v});
       }
-      ui::ProbeLastItem(field.key + "/" + std::to_string(v));
     }
   } else {
     // Options as pills "1  Resolved": one row when they fit, else an even grid.
@@ -505,14 +604,25 @@ void AgentView::DrawField(const ui::FrameContext& frame, const FormState& form, 
           it != form.values.choices.end() &&
           std::find(it->second.begin(), it->second.end(), q->options[o].id) != it->second.end();
       const std::string id = "##" + q->options[o].id;
-      if (PillButton(id.c_str(), texts[o], ImVec2(w, metrics_.row), selected, theme,
-                     metrics_.card_rounding)) {
+      if (PillButton(id.c_str(), field.key + "/" + q->options[o].id, texts[o],
+                     ImVec2(w, metrics_.row), selected, theme, metrics_.card_rounding)) {
         out.events.push_back(PickOption{q->id, q->options[o].id});
       }
-      ui::ProbeLastItem(field.key + "/" + q->options[o].id);
     }
   }
   ImGui::EndGroup();
+  if (focused && scroll_to_focus_) {
+    // The keyboard moved here: bring the field (with its label) into view. At the
+    // window's smallest sizes the form scrolls, and Tab must never lead out of sight.
+    scroll_to_focus_ = false;
+    const ImVec2 min = ImGui::GetItemRectMin();
+    const ImVec2 max = ImGui::GetItemRectMax();
+    ImGui::ScrollToRect(
+        ImGui::GetCurrentWindow(),
+        ImRect(ImVec2(min.x, min.y - ImGui::GetTextLineHeightWithSpacing() - metrics_.gap),
+               ImVec2(max.x, max.y + metrics_.gap)),
+        ImGuiScrollFlags_KeepVisibleEdgeY);
+  }
   if (focused) {
     const float grow = metrics_.focus_ring + 2.0f;
     ImVec2 min = ImGui::GetItemRectMin();
@@ -537,23 +647,37 @@ void AgentView::DrawActions(const ui::FrameContext& frame, const FormState& form
   const ui::ThemeColors& c = theme.colors;
   const std::string_view loc = form.locale;
   ImGui::Dummy(ImVec2(0.0f, metrics_.gap * 0.5f));
-  const std::string log_label = std::string(Tr(loc, Str::kLogCall)) + "   Enter";
-  const std::string clear_label = std::string(Tr(loc, Str::kClear)) + "   Esc";
-  const float clear_w = TextWidth(clear_label) + metrics_.pad * 2.0f;
-  const float log_w = width - clear_w - metrics_.gap;
+  // "Log call   Enter" and "Clear   Esc" side by side; the key names go first when the
+  // window is too narrow for them, then the buttons stack.
+  const std::string log_short(Tr(loc, Str::kLogCall));
+  const std::string clear_short(Tr(loc, Str::kClear));
+  std::string log_label = log_short + "   Enter";
+  std::string clear_label = clear_short + "   Esc";
+  const float button_h = metrics_.row * 1.15f;
   ImGui::PushFont(frame.fonts.bold);
-  if (PillButton("##log", log_label, ImVec2(log_w, metrics_.row * 1.15f), true, theme,
+  const float log_full_w = TextWidth(log_label) + metrics_.pad * 2.0f;
+  const float log_short_w = TextWidth(log_short) + metrics_.pad * 2.0f;
+  ImGui::PopFont();
+  float clear_w = TextWidth(clear_label) + metrics_.pad * 2.0f;
+  bool stacked = false;
+  if (log_full_w + metrics_.gap + clear_w > width) {
+    log_label = log_short;
+    clear_label = clear_short;
+    clear_w = TextWidth(clear_label) + metrics_.pad * 2.0f;
+    stacked = log_short_w + metrics_.gap + clear_w > width;
+  }
+  const float log_w = stacked ? width : width - clear_w - metrics_.gap;
+  ImGui::PushFont(frame.fonts.bold);
+  if (PillButton("##log", "log-call", log_label, ImVec2(log_w, button_h), true, theme,
                  metrics_.card_rounding)) {
     out.events.push_back(Submit{});
   }
-  ui::ProbeLastItem("log-call");
   ImGui::PopFont();
-  ImGui::SameLine(0.0f, metrics_.gap);
-  if (PillButton("##clear", clear_label, ImVec2(clear_w, metrics_.row * 1.15f), false, theme,
-                 metrics_.card_rounding)) {
+  if (!stacked) ImGui::SameLine(0.0f, metrics_.gap);
+  if (PillButton("##clear", "clear", clear_label, ImVec2(stacked ? width : clear_w, button_h),
+                 false, theme, metrics_.card_rounding)) {
     out.events.push_back(Clear{});
   }
-  ui::ProbeLastItem("clear");
 
   if (form.notice.kind != NoticeKind::kNone && !form.notice.text.empty()) {
     const ui::Rgba color = form.notice.kind == NoticeKind::kSuccess ? c.promoter
@@ -579,6 +703,10 @@ void AgentView::DrawPanels(const ui::FrameContext& frame, const AgentSession& se
   const ui::Theme& theme = frame.theme;
   const std::string_view loc = session.locale();
   const SessionPanels& panels = session.panels();
+  if (!panels.sync.last_error.empty()) {
+    TextWrappedColored(theme.colors.danger,
+                       std::string(Tr(loc, Str::kSyncErrorPrefix)) + panels.sync.last_error, width);
+  }
   if (!tabs) {
     {
       Card card(theme, metrics_, width);
@@ -586,37 +714,55 @@ void AgentView::DrawPanels(const ui::FrameContext& frame, const AgentSession& se
     }
     {
       Card card(theme, metrics_, width);
+      ImGui::PushFont(frame.fonts.bold);
+      TextWrappedColored(theme.colors.text, Tr(loc, Str::kMyLastCalls), card.inner_width());
+      ImGui::PopFont();
       DrawHistory(frame, session, now, card.inner_width());
     }
     if (!panels.heroes.empty()) {
       Card card(theme, metrics_, width);
+      ImGui::PushFont(frame.fonts.bold);
+      TextWrappedColored(theme.colors.text, Tr(loc, Str::kTeamHeroes), card.inner_width());
+      ImGui::PopFont();
       DrawHeroes(frame, session, now, card.inner_width());
     }
   } else {
     Card card(theme, metrics_, width);
+    const float inner = card.inner_width();
     const std::string heroes =
         std::string(Tr(loc, Str::kTeamHeroes)) + " (" + std::to_string(panels.heroes.size()) + ")";
     const std::string labels[] = {std::string(Tr(loc, Str::kMyTrend)),
                                   std::string(Tr(loc, Str::kMyLastCalls)), heroes};
     const int count = panels.heroes.empty() ? 2 : 3;
     if (panel_tab_ >= count) panel_tab_ = 0;
-    // Tabs as pills (ImGui's tab bar would take keyboard focus rules of its own).
+    // Tabs as pills (ImGui's tab bar would take keyboard focus rules of its own), wrapped
+    // onto a second row when the window is narrow.
+    const float row_x = ImGui::GetCursorPosX();
+    float x = 0.0f;
     for (int i = 0; i < count; ++i) {
-      if (i > 0) ImGui::SameLine(0.0f, metrics_.gap);
+      ImGui::PushFont(frame.fonts.bold);  // measured bold: the selected tab is drawn bold
+      const float w = std::min(TextWidth(labels[i]) + metrics_.pad * 1.6f, inner);
+      ImGui::PopFont();
+      if (i > 0 && x + metrics_.gap + w <= inner) {
+        SameLineAt(row_x + x + metrics_.gap);
+        x += metrics_.gap + w;
+      } else {
+        x = w;
+      }
       const std::string id = "##tab" + std::to_string(i);
-      const float w = TextWidth(labels[i]) + metrics_.pad * 1.6f;
       ImGui::PushFont(panel_tab_ == i ? frame.fonts.bold : frame.fonts.body);
-      if (PillButton(id.c_str(), labels[i], ImVec2(w, ImGui::GetFrameHeight()), panel_tab_ == i,
-                     theme, metrics_.card_rounding)) {
+      if (PillButton(id.c_str(), "tab/" + std::to_string(i), labels[i],
+                     ImVec2(w, ImGui::GetFrameHeight()), panel_tab_ == i, theme,
+                     metrics_.card_rounding)) {
         panel_tab_ = i;
+        spdlog::debug("panel tab {} shown", i);  // tests wait on this line
       }
       ImGui::PopFont();
-      ui::ProbeLastItem("tab/" + std::to_string(i));
     }
     ImGui::Dummy(ImVec2(0.0f, metrics_.gap * 0.3f));
-    if (panel_tab_ == 0) DrawTrend(frame, session, card.inner_width());
-    if (panel_tab_ == 1) DrawHistory(frame, session, now, card.inner_width());
-    if (panel_tab_ == 2) DrawHeroes(frame, session, now, card.inner_width());
+    if (panel_tab_ == 0) DrawTrend(frame, session, inner);
+    if (panel_tab_ == 1) DrawHistory(frame, session, now, inner);
+    if (panel_tab_ == 2) DrawHeroes(frame, session, now, inner);
   }
   if (!tabs) TextWrappedColored(theme.colors.muted_text, Tr(loc, Str::kOfflineNote), width);
 }
@@ -631,6 +777,8 @@ void AgentView::DrawTrend(const ui::FrameContext& frame, const AgentSession& ses
   ImGui::PushStyleColor(ImGuiCol_TableRowBgAlt, c.background.WithAlpha(0.6f).ToVec4());
   ImGui::PushStyleColor(ImGuiCol_TableBorderLight, c.outline.WithAlpha(0.6f).ToVec4());
   ImGui::PushStyleVar(ImGuiStyleVar_CellPadding, ImVec2(metrics_.gap, metrics_.gap * 0.45f));
+  // Every cell wraps inside its column, so a narrow panel grows taller instead of
+  // cutting its figures off.
   if (ImGui::BeginTable("trend", 3, table_flags, ImVec2(inner, 0.0f))) {
     ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthStretch, 1.45f);
     ImGui::TableSetupColumn("7", ImGuiTableColumnFlags_WidthStretch, 1.0f);
@@ -638,41 +786,53 @@ void AgentView::DrawTrend(const ui::FrameContext& frame, const AgentSession& ses
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
     ImGui::PushFont(frame.fonts.bold);
-    ImGui::TextUnformatted(Tr(loc, Str::kMyTrend).data());
+    TextWrappedInCell(c.text, Tr(loc, Str::kMyTrend));
     ImGui::PopFont();
     ImGui::TableNextColumn();
-    TextColored(c.muted_text, Tr(loc, Str::kLast7));
+    TextWrappedInCell(c.muted_text, Tr(loc, Str::kLast7));
     ImGui::TableNextColumn();
-    TextColored(c.muted_text, Tr(loc, Str::kLast30));
+    TextWrappedInCell(c.muted_text, Tr(loc, Str::kLast30));
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(Tr(loc, Str::kCallsLogged).data());
+    TextWrappedInCell(c.text, Tr(loc, Str::kCallsLogged));
     ImGui::PushFont(frame.fonts.bold);
     ImGui::TableNextColumn();
-    ImGui::Text("%lld", static_cast<long long>(panels.trend.logs7));
+    TextWrappedInCell(c.text, std::to_string(panels.trend.logs7));
     ImGui::TableNextColumn();
-    ImGui::Text("%lld", static_cast<long long>(panels.trend.logs30));
+    TextWrappedInCell(c.text, std::to_string(panels.trend.logs30));
     ImGui::PopFont();
     for (const TrendFigure& f : panels.trend.figures) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(f.caption.c_str());
+      float cell_x = ImGui::GetCursorPosX();
+      TextWrappedInCell(c.text, f.caption);
       if (!f.scale.empty()) {
-        ImGui::SameLine(0.0f, metrics_.gap);
-        TextColored(c.muted_text, f.scale);
+        // Beside the caption when it fits, else under it (at the cell's own left edge:
+        // ImGui 1.86 starts a new line in a cell a pixel to the left of it).
+        if (TextWidth(f.scale) <= RoomAfterLastItemInCell(metrics_.gap)) {
+          ImGui::SameLine(0.0f, metrics_.gap);
+        } else {
+          ImGui::SetCursorPosX(cell_x);
+        }
+        TextWrappedInCell(c.muted_text, f.scale);
       }
       for (const metrics::MetricValue* v : {&f.last7, &f.last30}) {
         ImGui::TableNextColumn();
+        cell_x = ImGui::GetCursorPosX();
         const std::string n = "n=" + std::to_string(v->n());
         if (v->value()) {
           ImGui::PushFont(frame.fonts.bold);
-          ImGui::TextUnformatted(FigureText(*v, f.unit, loc).c_str());
+          TextWrappedInCell(c.text, FigureText(*v, f.unit, loc));
           ImGui::PopFont();
-          ImGui::SameLine(0.0f, metrics_.gap);
-          TextColored(c.muted_text, n);
+          if (TextWidth(n) <= RoomAfterLastItemInCell(metrics_.gap)) {
+            ImGui::SameLine(0.0f, metrics_.gap);
+          } else {
+            ImGui::SetCursorPosX(cell_x);
+          }
+          TextWrappedInCell(c.muted_text, n);
         } else {
           // Never a number below the minimum: say so, with the n it rests on.
-          TextColored(c.muted_text, FigureText(*v, f.unit, loc) + " (" + n + ")");
+          TextWrappedInCell(c.muted_text, FigureText(*v, f.unit, loc) + " (" + n + ")");
         }
       }
     }
@@ -687,24 +847,21 @@ void AgentView::DrawHistory(const ui::FrameContext& frame, const AgentSession& s
   const ui::ThemeColors& c = frame.theme.colors;
   const std::string_view loc = session.locale();
   const SessionPanels& panels = session.panels();
-  if (panels.history.empty()) TextColored(c.muted_text, Tr(loc, Str::kNoCallsYet));
+  if (panels.history.empty()) TextWrappedColored(c.muted_text, Tr(loc, Str::kNoCallsYet), inner);
   const float h = ImGui::GetTextLineHeight();
+  ImGui::PushFont(frame.fonts.bold);
   const float time_w = TextWidth("Wed 00:00") + metrics_.gap * 2.0f;
+  ImGui::PopFont();
   for (const HistoryEntry& e : panels.history) {
     const float x0 = ImGui::GetCursorPosX();
     const ImVec2 row = ImGui::GetCursorScreenPos();
     ImGui::PushFont(frame.fonts.bold);
-    ImGui::TextUnformatted(FormatClock(e.submitted_at, now).c_str());
+    Text(FormatClock(e.submitted_at, now));
     ImGui::PopFont();
     SameLineAt(x0 + time_w);
-    std::string line;
-    if (!e.call_ref.empty()) line = e.call_ref + "  ·  ";
-    for (size_t i = 0; i < e.parts.size(); ++i) {
-      if (i > 0) line += "  ·  ";
-      line += e.parts[i].second;
-    }
+    // Every number with its caption and scale: "Greeting warmth 4/5 · Resolved · ...".
     const float star_w = e.praised ? h * 1.2f : 0.0f;
-    TextWrappedColored(c.text, line, inner - time_w - star_w);
+    TextWrappedColored(c.text, HistoryLine(e), inner - time_w - star_w);
     if (e.praised) {
       // A star at the right end: the customer praised someone on this call.
       DrawStar(ImGui::GetWindowDrawList(), ImVec2(row.x + inner - h * 0.5f, row.y + h * 0.5f),
@@ -718,11 +875,16 @@ void AgentView::DrawHeroes(const ui::FrameContext& frame, const AgentSession& se
   const ui::ThemeColors& c = frame.theme.colors;
   const std::string_view loc = session.locale();
   for (const HeroStory& h : session.panels().heroes) {
+    const std::string age = DescribeAge(h.published_at, now, loc);
     ImGui::PushFont(frame.fonts.bold);
-    StarText(c.primary, h.staff_name.empty() ? h.staff_id : h.staff_name, metrics_.gap);
+    StarText(c.primary, h.staff_name.empty() ? h.staff_id : h.staff_name, metrics_.gap, inner);
     ImGui::PopFont();
-    ImGui::SameLine(0.0f, metrics_.gap * 2.0f);
-    TextColored(c.muted_text, DescribeAge(h.published_at, now, loc));
+    // The age beside the name when it fits, else under it.
+    const float row_end = CurrentBox().max_x;
+    if (ImGui::GetItemRectMax().x + metrics_.gap * 2.0f + TextWidth(age) <= row_end) {
+      ImGui::SameLine(0.0f, metrics_.gap * 2.0f);
+    }
+    TextColored(c.muted_text, age);
     TextWrappedColored(c.text, "“" + h.story + "”", inner);
     ImGui::Dummy(ImVec2(0.0f, metrics_.gap * 0.3f));
   }

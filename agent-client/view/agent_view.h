@@ -13,12 +13,15 @@
 // form never inherits a text field's edit state.
 //
 // With FEEDBACK_UI_PROBE=1 the clickable items report their rectangles (ui/item_probe.h)
-// as "<field key>/<value>", "<field key>", "log-call", "clear", "switch-rep", "sign-in".
+// as "<field key>/<value>", "<field key>", "log-call", "clear", "switch-rep", "sign-in",
+// "staff-id", "tab/<n>"; SetLayoutSink() reports every control and text with the box it
+// must stay inside, for the headless layout test.
 //
 // UI thread only, between ImGui::NewFrame and ImGui::Render. Holds only view state (the
 // sign-in text, which focus request it has honoured); borrows nothing across frames.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +33,27 @@
 #include "view/key_queue.h"
 
 namespace feedback::agent {
+
+// One item of a drawn frame, for the layout test (tests/agent-client/agent_layout_test):
+// where it is and the box it must stay inside, in window pixels with the window
+// scrolled to its top.
+struct LayoutItem {
+  enum class Kind { kControl, kText };
+  Kind kind = Kind::kText;
+  std::string name;  // the probe name of a control; the text itself (cut) of a text
+  ImVec2 min;
+  ImVec2 max;
+  // The card's inner width, the table cell, or for a label inside a button that button.
+  // Vertically unbounded (±FLT_MAX) for items in the flow: the window scrolls.
+  ImVec2 box_min;
+  ImVec2 box_max;
+  bool inside_control = false;  // a button's own label
+};
+using LayoutSink = std::function<void(const LayoutItem&)>;
+
+// While set, every control and text the view draws is reported to `sink` (UI thread;
+// pass an empty function to stop).
+void SetLayoutSink(LayoutSink sink);
 
 struct ViewIntents {
   std::vector<FormEvent> events;       // in the order the widgets produced them
@@ -77,7 +101,8 @@ class AgentView {
   bool sign_in_focused_ = false;
   uint64_t seen_focus_serial_ = UINT64_MAX;
   uint64_t seen_generation_ = UINT64_MAX;
-  bool focus_text_now_ = false;  // this frame, give the focused text field the keyboard
+  bool focus_text_now_ = false;   // this frame, give the focused text field the keyboard
+  bool scroll_to_focus_ = false;  // the focus moved: scroll the focused field into view
 };
 
 }  // namespace feedback::agent

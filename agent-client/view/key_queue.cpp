@@ -8,6 +8,22 @@ bool IsKeyboardEvent(Uint32 type) {
          type == SDL_TEXTEDITING;
 }
 
+// Keys after which the form may give the keyboard to another text field (Tab, Enter
+// logs and starts a new log, Esc clears, Ctrl+N, arrows leaving a score field).
+bool MayMoveFocus(const SDL_Keysym& key) {
+  switch (key.sym) {
+    case SDLK_TAB:
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER:
+    case SDLK_ESCAPE:
+    case SDLK_UP:
+    case SDLK_DOWN:
+      return true;
+    default:
+      return (key.mod & KMOD_CTRL) != 0 && key.sym != SDLK_LCTRL && key.sym != SDLK_RCTRL;
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<KeyQueue> KeyQueue::Install() {
@@ -44,6 +60,12 @@ int KeyQueue::OnEvent(SDL_Event* event) {
     press.repeat = event->key.repeat != 0;
     press.at = std::chrono::steady_clock::now();
     presses_.push_back(press);
+    if (MayMoveFocus(event->key.keysym)) {
+      // What is typed next belongs to the field the focus moves to, and that field has
+      // the keyboard only from the frame after the one that moves the focus.
+      holding_ = true;
+      hold_frames_ = kFocusSettleFrames;
+    }
   }
   return 1;
 }
@@ -60,6 +82,11 @@ void KeyQueue::EndFrame() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     unseen_down_.clear();
+    if (hold_frames_ > 1) {
+      --hold_frames_;
+      return;
+    }
+    hold_frames_ = 0;
     holding_ = false;
     release.swap(held_);
   }

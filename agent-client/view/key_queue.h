@@ -11,7 +11,11 @@
 //     form's shortcuts (Tab, digits, Enter, Esc, Ctrl+N) are handled exactly and in order;
 //   * a KEYUP whose KEYDOWN no frame has seen yet is held back, together with every
 //     keyboard event after it, and re-queued after the next frame (EndFrame), so ImGui's
-//     text fields see at most one complete press per frame and lose none.
+//     text fields see at most one complete press per frame and lose none;
+//   * after a key that may move the focus (Tab, Enter, Esc, arrows, Ctrl+...), every
+//     keyboard event is held back for two frames: the form moves its focus in the first,
+//     the newly focused ImGui text field takes the keyboard in the second, and only then
+//     do the characters typed after the Tab arrive (else the first ones would be lost).
 //
 // Threading: SDL calls the filter on the thread that pumps or pushes events - the main
 // thread here (SDL video is main-thread only); a mutex still guards the state because
@@ -64,6 +68,8 @@ class KeyQueue {
   std::set<SDL_Scancode> unseen_down_;  // pressed since the last frame began
   std::vector<SDL_Event> held_;
   bool holding_ = false;
+  static constexpr int kFocusSettleFrames = 2;
+  int hold_frames_ = 0;  // > 0: holding until that many EndFrame()s have passed
   std::vector<KeyPress> presses_;
 };
 

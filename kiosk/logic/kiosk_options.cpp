@@ -1,10 +1,15 @@
 #include "logic/kiosk_options.h"
 
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
-#include <regex>
+#include <optional>
 
+#include "core/window_size.h"
 #include "logic/admin_pin.h"
 
 namespace feedback::kiosk {
@@ -82,22 +87,33 @@ Command ParseCommandLine(int argc, const char* const* argv, const std::string& d
     cmd.kind = Command::Kind::kSetPin;
     return cmd;
   }
-  static const std::regex kWindow(R"((\d{3,5})x(\d{3,5}))");
-  std::smatch m;
-  if (!std::regex_match(window, m, kWindow)) {
+  const std::optional<WindowSize> size = ParseWindowSize(window);
+  if (!size || size->width < 100 || size->height < 100) {
     std::fprintf(stderr, "--window: expected WxH such as 1920x1080, got \"%s\"\n", window.c_str());
     cmd.kind = Command::Kind::kExit;
     cmd.exit_code = 2;
     return cmd;
   }
-  o.width = std::stoi(m[1].str());
-  o.height = std::stoi(m[2].str());
+  o.width = size->width;
+  o.height = size->height;
   return cmd;
 }
 
 std::string AdminPinPath(const KioskOptions& options) {
   if (!options.admin_pin_file.empty()) return options.admin_pin_file;
   return (std::filesystem::path(options.device_config).parent_path() / "kiosk_admin.pin").string();
+}
+
+std::optional<float> ReadDisplayDpi(const std::string& device_config_path) {
+  std::ifstream in(device_config_path);
+  if (!in) return std::nullopt;
+  nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("display_dpi") || !j["display_dpi"].is_number()) {
+    return std::nullopt;
+  }
+  const float dpi = j["display_dpi"].get<float>();
+  if (dpi < 50.0f || dpi > 600.0f) return std::nullopt;
+  return dpi;
 }
 
 }  // namespace feedback::kiosk

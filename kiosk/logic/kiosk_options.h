@@ -47,6 +47,11 @@ struct Command {
 // back as Kind::kExit with the exit code to use.
 Command ParseCommandLine(int argc, const char* const* argv, const std::string& default_assets_dir);
 
+// The optional "display_dpi" number in device.json (a panel whose EDID lies, or an
+// X server that reports no physical size); nullopt when absent, unreadable or outside
+// 50-600. The kiosk logs which density it used and where it came from.
+std::optional<float> ReadDisplayDpi(const std::string& device_config_path);
+
 // The admin PIN file to use for `options` (its own flag, else beside device.json).
 std::string AdminPinPath(const KioskOptions& options);
 

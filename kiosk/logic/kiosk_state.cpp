@@ -186,8 +186,9 @@ std::string_view TextFieldName(TextField field) {
 std::string_view EventName(const Event& event) {
   static constexpr std::string_view kNames[] = {
       "Tick",           "StartSurvey",  "SetLocale",          "AnswerScore",
-      "ToggleOption",   "SetText",      "FocusField",         "SetShift",
-      "PickStaff",      "TypeHeroName", "ContactOptIn",       "Next",
+      "ToggleOption",   "SetText",      "FocusField",         "SetShift",       "SetSymbols",
+      "PickStaff",      "TypeHeroName", "HeroLetter",         "HeroPage",       "StillHere",
+      "ContactOptIn",   "Next",
       "Back",           "CaptureDone",  "CaptureUnavailable", "SurveyAvailable",
       "AdminCornerTap", "PinDigit",     "PinBackspace",       "PinSubmit",
       "AdminClose",     "AdminExit"};
@@ -284,7 +285,14 @@ KioskState KioskMachine::Initial(std::shared_ptr<const SurveyDefinition> survey,
 
 KioskState KioskMachine::Step(const KioskState& state, const Event& event, TimeMs now) const {
   KioskState s = state;
-  if (IsInput(event)) s.last_input_at = now;
+  if (IsInput(event)) {
+    s.last_input_at = now;
+    // Any touch answers "Still there?"; the touch that dismisses it does nothing else.
+    if (s.still_there) {
+      s.still_there = false;
+      return s;
+    }
+  }
 
   // Reports and settings that mean the same on every screen.
   if (const auto* done = std::get_if<CaptureDone>(&event)) {
@@ -342,7 +350,9 @@ KioskState KioskMachine::Step(const KioskState& state, const Event& event, TimeM
         }
         return s;
       }
-      if (s.screen == Screen::kAttract && std::holds_alternative<StartSurvey>(event) && s.survey) {
+      if (s.screen == Screen::kAttract && s.survey &&
+          (std::holds_alternative<StartSurvey>(event) ||
+           (std::holds_alternative<AnswerScore>(event) && s.survey->attract_first_question))) {
         std::optional<size_t> first = FirstVisibleFrom(*s.survey, Session{}, 0);
         if (!first) return s;  // a survey whose every question is conditional on nothing asked
         s.session = Session{};
@@ -351,6 +361,13 @@ KioskState KioskMachine::Step(const KioskState& state, const Event& event, TimeM
         s.question_index = *first;
         s.screen = Screen::kQuestion;
         EnterQuestion(s);
+        // The first tap is an answer: the attract screen showed the first question.
+        if (std::holds_alternative<AnswerScore>(event)) {
+          KioskState answered = OnQuestionEvent(s, event, now);
+          // A score out of range answers nothing: stay on attract.
+          if (answered.session.answers.empty()) return state;
+          return answered;
+        }
       }
       return s;
     case Screen::kQuestion:
@@ -380,6 +397,7 @@ KioskState KioskMachine::OnTick(KioskState s, TimeMs now) const {
         if (!s.session.Empty()) RequestCapture(s, RecordStatus::kAbandoned, now);
         return ToAttract(std::move(s), now);
       }
+      if (now - s.last_input_at >= StillThereAfter()) s.still_there = true;
       return s;
     case Screen::kThankYou:
       if (now >= s.screen_until) return ToAttract(std::move(s), now);
@@ -441,11 +459,16 @@ KioskState KioskMachine::OnQuestionEvent(KioskState s, const Event& event, TimeM
             if (FieldOnScreen(s, q, e.field)) {
               session.focus = e.field;
               session.shift = EditBuffer(session, e.field)->empty();
+              session.symbols = e.field == TextField::kContactPhone;
             }
             return s;
           },
           [&](const SetShift& e) -> KioskState {
             session.shift = e.on;
+            return s;
+          },
+          [&](const SetSymbols& e) -> KioskState {
+            session.symbols = e.on;
             return s;
           },
           [&](const PickStaff& e) -> KioskState {
@@ -455,7 +478,19 @@ KioskState KioskMachine::OnQuestionEvent(KioskState s, const Event& event, TimeM
             }
             s.step = Step::kHeroStory;
             session.focus = TextField::kHeroStory;
+            session.symbols = session.focus == TextField::kContactPhone;
             session.shift = session.edit_hero.story.empty();
+            return s;
+          },
+          [&](const HeroLetter& e) -> KioskState {
+            if (q.type != QuestionType::kHero || s.step != Step::kMain) return s;
+            session.hero_letter = e.letter;
+            session.hero_page = 0;
+            return s;
+          },
+          [&](const HeroPage& e) -> KioskState {
+            if (q.type != QuestionType::kHero || s.step != Step::kMain) return s;
+            session.hero_page = std::max(0, e.page);
             return s;
           },
           [&](const TypeHeroName&) -> KioskState {
@@ -463,6 +498,7 @@ KioskState KioskMachine::OnQuestionEvent(KioskState s, const Event& event, TimeM
             if (!session.edit_hero.staff_id.empty()) session.edit_hero = Hero{};
             s.step = Step::kHeroName;
             session.focus = TextField::kHeroName;
+            session.symbols = session.focus == TextField::kContactPhone;
             session.shift = session.edit_hero.name.empty();
             return s;
           },
@@ -476,6 +512,7 @@ KioskState KioskMachine::OnQuestionEvent(KioskState s, const Event& event, TimeM
             }
             s.step = Step::kContactDetails;
             session.focus = FirstContactField(q);
+            session.symbols = session.focus == TextField::kContactPhone;
             session.shift = true;
             return s;
           },
@@ -484,6 +521,7 @@ KioskState KioskMachine::OnQuestionEvent(KioskState s, const Event& event, TimeM
             if (s.step == Step::kHeroName) {
               s.step = Step::kHeroStory;
               session.focus = TextField::kHeroStory;
+              session.symbols = session.focus == TextField::kContactPhone;
               session.shift = session.edit_hero.story.empty();
               return s;
             }
@@ -555,6 +593,7 @@ KioskState KioskMachine::GoBack(KioskState s) const {
     case Step::kHeroStory:
       s.step = s.session.edit_hero.staff_id.empty() ? Step::kHeroName : Step::kMain;
       s.session.focus = TextField::kHeroName;
+      s.session.symbols = s.session.focus == TextField::kContactPhone;
       return s;
     case Step::kHeroName:
     case Step::kContactDetails:
@@ -580,6 +619,7 @@ void KioskMachine::EnterQuestion(KioskState& s) const {
   session.edit_hero = session.hero.value_or(Hero{});
   session.edit_contact = session.contact.value_or(Contact{});
   session.focus = q.type == QuestionType::kContact ? FirstContactField(q) : TextField::kAnswer;
+  session.symbols = session.focus == TextField::kContactPhone;
   session.shift = session.edit_answer.empty();
 }
 
@@ -615,6 +655,7 @@ KioskState KioskMachine::ToAttract(KioskState s, TimeMs now) const {
   s.locale =
       s.survey ? s.survey->ResolveLocale(settings_.default_locale) : settings_.default_locale;
   s.screen_until = 0;
+  s.still_there = false;
   s.corner_taps = 0;
   s.pin_entry.clear();
   s.pin_rejected = false;
@@ -639,6 +680,7 @@ void KioskMachine::RequestCapture(KioskState& s, RecordStatus status, TimeMs now
 std::optional<TimeMs> KioskMachine::NextDeadline(const KioskState& s, size_t story_count) const {
   switch (s.screen) {
     case Screen::kQuestion:
+      if (!s.still_there) return s.last_input_at + StillThereAfter();
       return s.last_input_at + settings_.idle_timeout_ms;
     case Screen::kThankYou:
       return s.screen_until;

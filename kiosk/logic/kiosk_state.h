@@ -7,7 +7,8 @@
 // back as a CaptureDone event. This file knows nothing of ImGui or SDL and the
 // build enforces it (kiosk/CMakeLists.txt).
 //
-// Flow: attract -> one screen per visible question -> saving -> thank-you ->
+// Flow: attract (which may already ask the first question: then a tap on a score
+// answers it and goes on to the second) -> one screen per visible question -> saving -> thank-you ->
 // attract. "saving" exists so that thank-you can only follow a successful
 // CaptureDone; a failed capture leads to out-of-service. An idle customer
 // mid-survey is saved as `abandoned` and the screen returns to attract with
@@ -59,6 +60,7 @@ std::string_view TextFieldName(TextField field);
 
 struct Settings {
   TimeMs idle_timeout_ms = 45'000;   // no touch this long mid-survey: save as abandoned
+  TimeMs still_there_ms = 10'000;    // "Still there?" shows this long before the idle reset
   TimeMs thank_you_ms = 6'000;       // how long thank-you stays up
   TimeMs attract_rotate_ms = 8'000;  // next hero story on the attract screen
   int burst_max_per_window = 5;      // more records than this in the window are flagged
@@ -84,7 +86,12 @@ struct Session {
   Hero edit_hero;
   Contact edit_contact;
   TextField focus = TextField::kAnswer;
+  // Hero picker on a long roster: the first letter chosen in the index ("" = all names)
+  // and the page of names shown.
+  std::string hero_letter;
+  int hero_page = 0;
   bool shift = true;  // the keyboard's one-shot shift: capitalise the first letter
+  bool symbols = false;  // compact keyboards: the digits layer (on by itself for a phone)
 
   bool Empty() const { return answers.empty() && !hero && !contact; }
 };
@@ -99,6 +106,9 @@ struct KioskState {
   Session session;
   TimeMs last_input_at = 0;
   TimeMs screen_until = 0;  // thank-you: when it ends
+  // Mid-survey, the idle reset is near: "Still there?" covers the question until a
+  // touch (any input) keeps the survey, or the idle timeout saves it as abandoned.
+  bool still_there = false;
 
   // The one side effect the machine asks for: capture this record, then send CaptureDone.
   std::optional<FeedbackRecord> capture_request;
@@ -142,11 +152,21 @@ struct FocusField {
 struct SetShift {
   bool on = false;
 };
+struct SetSymbols {
+  bool on = false;
+};  // the keyboard's layer key
 struct PickStaff {
   std::string staff_id;
   std::string name;
 };
 struct TypeHeroName {};  // "someone else": type the name
+struct HeroLetter {
+  std::string letter;  // "" = every name
+};
+struct HeroPage {
+  int page = 0;  // the drawing clamps it to the pages there are
+};
+struct StillHere {};  // the "Still there?" overlay was tapped
 struct ContactOptIn {
   bool yes = false;
 };
@@ -172,7 +192,8 @@ struct AdminClose {};
 struct AdminExit {};
 
 using Event = std::variant<Tick, StartSurvey, SetLocale, AnswerScore, ToggleOption, SetText,
-                           FocusField, SetShift, PickStaff, TypeHeroName, ContactOptIn, Next, Back,
+                           FocusField, SetShift, SetSymbols, PickStaff, TypeHeroName, HeroLetter,
+                           HeroPage, StillHere, ContactOptIn, Next, Back,
                            CaptureDone, CaptureUnavailable, SurveyAvailable, AdminCornerTap,
                            PinDigit, PinBackspace, PinSubmit, AdminClose, AdminExit>;
 std::string_view EventName(const Event& event);
@@ -201,6 +222,11 @@ class KioskMachine {
 
  private:
   KioskState OnTick(KioskState s, TimeMs now) const;
+  // Idle time after which "Still there?" shows (never before half the idle timeout).
+  TimeMs StillThereAfter() const {
+    return std::max(settings_.idle_timeout_ms / 2,
+                    settings_.idle_timeout_ms - settings_.still_there_ms);
+  }
   KioskState OnQuestionEvent(KioskState s, const Event& event, TimeMs now) const;
   KioskState OnAdminPinEvent(KioskState s, const Event& event, TimeMs now) const;
   // Moves to the next visible question, or finishes the survey.

@@ -35,7 +35,7 @@ constexpr std::array<Entry, static_cast<size_t>(Str::kCount)> kStrings = {{
     {"Your name", "Su nombre"},
     {"Phone number", "Número de teléfono"},
     {"Email address", "Correo electrónico"},
-    {"Type with the keyboard below", "Escriba con el teclado de abajo"},
+    {"Type on the keyboard", "Escriba con el teclado"},
     {"{0} characters left", "Quedan {0} caracteres"},
     {"Saving…", "Guardando…"},
     {"Thank you!", "¡Gracias!"},
@@ -67,6 +67,13 @@ constexpr std::array<Entry, static_cast<size_t>(Str::kCount)> kStrings = {{
     {"working", "funciona"},
     {"Exit kiosk", "Salir del quiosco"},
     {"Back to the survey", "Volver a la encuesta"},
+    {"Still there?", "¿Sigue ahí?"},
+    {"Tap anywhere to continue. Otherwise we will start over in {0} s.",
+     "Toque la pantalla para continuar. Si no, empezaremos de nuevo en {0} s."},
+    {"Continue", "Continuar"},
+    {"All", "Todos"},
+    {"{0} of {1}", "{0} de {1}"},
+    {"Tap an answer to begin", "Toque una respuesta para empezar"},
 }};
 
 bool IsSpanish(std::string_view locale) {

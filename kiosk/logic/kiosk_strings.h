@@ -58,6 +58,12 @@ enum class Str {
   kAdminStoreOk,
   kAdminExit,
   kAdminClose,
+  kStillThereTitle,
+  kStillThereBody,  // {0} = seconds left
+  kStillThereContinue,
+  kHeroAllNames,
+  kHeroPage,  // {0} of {1}
+  kAttractAnswerHint,
   kCount,  // not a string: the number of strings
 };
 

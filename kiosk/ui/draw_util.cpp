@@ -1,6 +1,7 @@
 #include "ui/draw_util.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <string>
 
@@ -39,7 +40,12 @@ int ForEachLine(ImFont* font, std::string_view text, float wrap_width, int max_l
   return lines;
 }
 
+thread_local int g_text_probe_off = 0;
+
 }  // namespace
+
+TextProbeOff::TextProbeOff() { ++g_text_probe_off; }
+TextProbeOff::~TextProbeOff() { --g_text_probe_off; }
 
 float MeasureTextBlock(ImFont* font, std::string_view text, float wrap_width, int max_lines) {
   const int lines =
@@ -51,6 +57,8 @@ float DrawTextBlock(ImDrawList* dl, ImFont* font, std::string_view text, float x
                     float wrap_width, ImU32 color, Align align, int max_lines, ImVec2* end_pos) {
   const float line_h = font->FontSize * 1.15f;
   float cy = y;
+  float ink_min = FLT_MAX;
+  float ink_max = -FLT_MAX;
   if (end_pos != nullptr) {
     *end_pos = ImVec2(x, y);
   }
@@ -75,8 +83,18 @@ float DrawTextBlock(ImDrawList* dl, ImFont* font, std::string_view text, float x
     if (align == Align::kRight) lx = x - w;
     dl->AddText(font, font->FontSize, ImVec2(std::floor(lx), std::floor(cy)), color, line.c_str());
     if (end_pos != nullptr) *end_pos = ImVec2(lx + w, cy);
+    ink_min = std::min(ink_min, lx);
+    ink_max = std::max(ink_max, lx + w);
     cy += line_h;
   });
+  if (g_text_probe_off == 0 && ui::ProbeEnabled() && ink_max > ink_min) {
+    float box_x = x;
+    if (align == Align::kCenter) box_x = x - wrap_width * 0.5f;
+    if (align == Align::kRight) box_x = x - wrap_width;
+    const float bottom = cy - line_h + font->FontSize;
+    ui::ProbeText(ui::TextProbeName("text", text), ImVec2(std::floor(ink_min), y),
+                  ImVec2(ink_max, bottom), ImVec2(box_x, y), ImVec2(box_x + wrap_width, bottom));
+  }
   return cy - y;
 }
 

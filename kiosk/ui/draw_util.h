@@ -22,6 +22,15 @@ enum class Align { kLeft, kCenter, kRight };
 float DrawTextBlock(ImDrawList* dl, ImFont* font, std::string_view text, float x, float y,
                     float wrap_width, ImU32 color, Align align, int max_lines = 0,
                     ImVec2* end_pos = nullptr);
+// While one of these lives, DrawTextBlock does not report its text to the item probe
+// (text scrolled and clipped inside a text field is the field's content, not a label).
+struct TextProbeOff {
+  TextProbeOff();
+  ~TextProbeOff();
+  TextProbeOff(const TextProbeOff&) = delete;
+  TextProbeOff& operator=(const TextProbeOff&) = delete;
+};
+
 // The height DrawTextBlock would use.
 float MeasureTextBlock(ImFont* font, std::string_view text, float wrap_width, int max_lines = 0);
 

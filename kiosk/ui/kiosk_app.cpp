@@ -18,6 +18,7 @@
 #include "ui/app_shell.h"
 #include "ui/item_probe.h"
 #include "ui/kiosk_screens.h"
+#include "ui/kiosk_theme.h"
 #include "ui/sdl_handles.h"
 #include "ui/sdl_init.h"
 
@@ -47,21 +48,6 @@ PinVerifier LoadPinVerifier(const std::string& path) {
   }
   return
       [stored = std::move(hash).value()](std::string_view pin) { return VerifyPin(stored, pin); };
-}
-
-// The brand theme with the kiosk's reading-distance type sizes
-// (assets/kiosk/theme.json: only its "fonts" block is used).
-Result<ui::Theme> KioskTheme(const std::string& assets_dir) {
-  FEEDBACK_ASSIGN_OR_RETURN(ui::Theme theme, ui::LoadBrandTheme(assets_dir));
-  const std::string path = (std::filesystem::path(assets_dir) / "kiosk" / "theme.json").string();
-  Result<std::string> text = ReadSmallFile(path, 64 * 1024);
-  if (!text.ok()) {
-    if (text.status().code() != Status::Code::kNotFound) return text.status();
-    return theme;
-  }
-  FEEDBACK_ASSIGN_OR_RETURN(ui::Theme kiosk, ui::ParseTheme(*text, path));
-  theme.font_sizes = kiosk.font_sizes;
-  return theme;
 }
 
 // The brand logo as a texture for the renderer, or null (the screens then draw a
@@ -178,10 +164,20 @@ int RunKiosk(const KioskOptions& options, std::chrono::steady_clock::time_point 
   shell_options.fullscreen = options.fullscreen;
   shell_options.resizable = !options.fullscreen;
   shell_options.software_renderer = options.software_renderer;
-  shell_options.dpi = options.dpi;
+  // Density: --dpi, else device.json's "display_dpi", else what the display reports.
+  float dpi = options.dpi;
+  std::string dpi_source = "--dpi";
+  if (dpi <= 0.0f) {
+    if (std::optional<float> configured = ReadDisplayDpi(options.device_config)) {
+      dpi = *configured;
+      dpi_source = options.device_config + " display_dpi";
+    }
+  }
+  shell_options.dpi = dpi;
+  shell_options.fit_theme = FitKioskTheme;
   shell_options.hide_cursor = !options.show_cursor;
   shell_options.assets_dir = options.assets_dir;
-  Result<ui::Theme> theme = KioskTheme(options.assets_dir);
+  Result<ui::Theme> theme = LoadKioskTheme(options.assets_dir);
   if (!theme.ok()) {
     spdlog::error("kiosk theme: {}", theme.status().ToString());
     return 1;
@@ -192,9 +188,17 @@ int RunKiosk(const KioskOptions& options, std::chrono::steady_clock::time_point 
     spdlog::error("creating the kiosk window: {}", shell.status().ToString());
     return 1;
   }
-  spdlog::info("window {}x{}{} at {:.0f} dpi, renderer {}", options.width, options.height,
+  const ui::Theme& fitted = (*shell)->theme();
+  spdlog::info("window {:.0f}x{:.0f}{} at {:.0f} dpi ({}), {:.0f}x{:.0f} mm; targets {:.1f} mm, "
+               "renderer {}",
+               (*shell)->window_size().x, (*shell)->window_size().y,
                options.fullscreen ? " (full screen)" : "", (*shell)->dpi(),
-               (*shell)->renderer_name());
+               dpi > 0.0f ? dpi_source : (*shell)->dpi_source(),
+               fitted.PxToMm((*shell)->window_size().x), fitted.PxToMm((*shell)->window_size().y),
+               fitted.sizing.min_target_mm, (*shell)->renderer_name());
+  if (options.layout_log) {
+    std::printf("kiosk-dpi %.1f\n", static_cast<double>((*shell)->dpi()));
+  }
 
   const ui::SdlTexturePtr logo = LoadLogo((*shell)->renderer(), (*shell)->theme().logo_path);
 

@@ -337,6 +337,8 @@ float DrawTextField(Ctx& c, const Question& q, TextField field, std::string_view
                         box.min.y + (multiline ? pad : (box_h - c.fonts.large->FontSize) * 0.5f));
   c.dl->PushClipRect(ImVec2(box.min.x + 2, box.min.y + 2), ImVec2(box.max.x - 2, box.max.y - 2),
                      true);
+  std::optional<TextProbeOff> content;  // what is typed scrolls inside the box
+  content.emplace();
   ImVec2 caret = text_pos;
   if (text.empty()) {
     if (focused) {
@@ -363,6 +365,7 @@ float DrawTextField(Ctx& c, const Question& q, TextField field, std::string_view
                         ImVec2(caret.x + 5.0f, caret.y + c.fonts.large->FontSize),
                         col.primary.ToU32());
   }
+  content.reset();
   c.dl->PopClipRect();
   y += box_h;
   if (multiline) {

@@ -72,6 +72,10 @@ Result<std::string> ReadSmallFile(const std::string& path, size_t max_bytes) {
 
 Result<DeviceConfig> LoadDeviceConfig(const std::string& path) {
   FEEDBACK_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(path, kMaxConfigBytes));
+  return ParseDeviceConfig(text, path);
+}
+
+Result<DeviceConfig> ParseDeviceConfig(std::string_view text, const std::string& path) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object()) {
     return Status::InvalidArgument(path + ": not a JSON object (is the device enrolled? run feedback-sync enroll)");

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "core/bytes.h"
 #include "core/result.h"
@@ -33,6 +34,9 @@ std::string_view DeviceKindName(DeviceKind kind);
 
 // Reads and validates device.json; the error names the file and the field.
 Result<DeviceConfig> LoadDeviceConfig(const std::string& path);
+// The parse and validation of LoadDeviceConfig on text already read from
+// `path` (which names the file in errors and anchors relative paths).
+Result<DeviceConfig> ParseDeviceConfig(std::string_view text, const std::string& path);
 Status SaveDeviceConfig(const std::string& path, const DeviceConfig& config);
 
 // Writes contents to path atomically: a temp file in the same folder with the

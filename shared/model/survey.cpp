@@ -34,8 +34,8 @@ constexpr std::string_view kTypeList = "nps, csat, ces, rating, choice, multi, t
 
 // Keys each object may hold. Unknown keys are errors: a misspelt "show_if"
 // would otherwise silently turn a conditional question into an unconditional one.
-constexpr std::array<std::string_view, 7> kTopKeys = {"id",      "version",   "channel", "title",
-                                                      "locales", "questions", "outcome"};
+constexpr std::array<std::string_view, 8> kTopKeys = {
+    "id", "version", "channel", "title", "locales", "questions", "outcome", "attract_first_question"};
 constexpr std::array<std::string_view, 5> kCommonQuestionKeys = {"id", "type", "required", "prompt",
                                                                  "show_if"};
 constexpr std::array<std::string_view, 8> kTypeSpecificKeys = {
@@ -285,6 +285,7 @@ class DefinitionParser {
     FEEDBACK_RETURN_IF_ERROR(ParseHeader(root, def));
     FEEDBACK_RETURN_IF_ERROR(ParseQuestions(root, def));
     FEEDBACK_RETURN_IF_ERROR(ParseOutcome(root, def));
+    FEEDBACK_RETURN_IF_ERROR(ParseAttractFirstQuestion(root, def));
     return def;
   }
 
@@ -757,6 +758,27 @@ class DefinitionParser {
       }
     }
     q.show_if = std::move(cond);
+    return Status::Ok();
+  }
+
+  // "attract_first_question": true puts the first question on the kiosk's attract
+  // screen, so the first tap is already an answer; it must be a score question that
+  // is always asked.
+  Status ParseAttractFirstQuestion(const json& root, SurveyDefinition& def) const {
+    const json* v = Member(root, "attract_first_question");
+    if (v == nullptr) return Status::Ok();
+    if (!v->is_boolean()) {
+      return Fail("/attract_first_question", "expected true or false, got " + Describe(*v));
+    }
+    def.attract_first_question = v->get<bool>();
+    if (!def.attract_first_question || def.questions.empty()) return Status::Ok();
+    const Question& first = def.questions.front();
+    if (!first.IsScore() || first.show_if) {
+      return Fail("/attract_first_question",
+                  "the first question " + Quote(first.id) +
+                      " must be a score question (nps, csat, ces or rating) without show_if "
+                      "to be asked on the attract screen");
+    }
     return Status::Ok();
   }
 

@@ -121,6 +121,9 @@ struct SurveyDefinition {
   LocalizedText title;
   std::vector<Question> questions;  // in the order they are asked
   std::string outcome;  // id of the score question key-driver analysis explains; may be empty
+  // Kiosk: the attract screen already shows the first question (a score question), so
+  // the first tap is an answer ("attract_first_question": true in the file).
+  bool attract_first_question = false;
 
   // The question with this id, or nullptr.
   const Question* Find(std::string_view question_id) const;

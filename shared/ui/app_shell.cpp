@@ -7,6 +7,7 @@
 #include <atomic>
 #include <climits>
 #include <cstdio>
+#include <optional>
 
 #include "ui/screenshot.h"
 
@@ -27,16 +28,19 @@ Status SdlError(const std::string& what) {
   return Status::Unavailable(what + " failed: " + SDL_GetError());
 }
 
-float DetectDpi(SDL_Window* window) {
+// The display's density: SDL's (XRandR output size on X11), else the core X screen's
+// millimetres as SDL reports them through the display bounds. nullopt when neither
+// is plausible (X servers often report 0 mm).
+std::optional<float> DetectDpi(SDL_Window* window) {
   float ddpi = 0.0f;
   float hdpi = 0.0f;
   float vdpi = 0.0f;
   const int display = SDL_GetWindowDisplayIndex(window);
   if (display >= 0 && SDL_GetDisplayDPI(display, &ddpi, &hdpi, &vdpi) == 0) {
-    // X servers often report nonsense (e.g. 0 mm screens); accept only plausible values.
     if (hdpi >= 50.0f && hdpi <= 500.0f) return hdpi;
+    if (ddpi >= 50.0f && ddpi <= 500.0f) return ddpi;
   }
-  return kFallbackDpi;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -91,7 +95,21 @@ Result<std::unique_ptr<AppShell>> AppShell::Create(const ShellOptions& options) 
   if (options.resizable && !options.fullscreen) window_flags |= SDL_WINDOW_RESIZABLE;
   shell->window_.reset(SDL_CreateWindow(options.title.c_str(), x, y, width, height, window_flags));
   if (!shell->window_) return SdlError("SDL_CreateWindow(\"" + options.title + "\")");
-  shell->theme_.dpi = options.dpi > 0.0f ? options.dpi : DetectDpi(shell->window_.get());
+  if (options.dpi > 0.0f) {
+    shell->theme_.dpi = options.dpi;
+    shell->dpi_source_ = "configured";
+  } else if (std::optional<float> detected = DetectDpi(shell->window_.get())) {
+    shell->theme_.dpi = *detected;
+    shell->dpi_source_ = "display";
+  } else {
+    shell->theme_.dpi = kFallbackDpi;
+    shell->dpi_source_ = "fallback (the display reports no physical size)";
+  }
+  int window_w = 0;
+  int window_h = 0;
+  SDL_GetWindowSize(shell->window_.get(), &window_w, &window_h);
+  shell->window_size_ = ImVec2(static_cast<float>(window_w), static_cast<float>(window_h));
+  if (options.fit_theme) options.fit_theme(shell->theme_, shell->window_size_);
   if (options.hide_cursor) SDL_ShowCursor(SDL_DISABLE);
 
   // Renderer: accelerated if the machine has one, else software (which works under Xvfb).

@@ -50,6 +50,9 @@ struct ShellOptions {
   bool quit_on_close = true;   // false: the app sees close_requested and decides
   std::string assets_dir;      // for fonts/ and branding/theme.json
   std::optional<Theme> theme;  // unset: LoadBrandTheme(assets_dir)
+  // Called once the window exists and the density is known, before the fonts are built:
+  // an app adapts its theme (type sizes, target size) to the screen's physical size here.
+  std::function<void(Theme& theme, ImVec2 window_px)> fit_theme;
 };
 
 // What the app wants after a frame, when no input arrives.
@@ -102,6 +105,9 @@ class AppShell {
   const Theme& theme() const { return theme_; }
   const FontSet& fonts() const { return fonts_; }
   float dpi() const { return theme_.dpi; }
+  // Where dpi() came from: "--dpi" (ShellOptions::dpi), "display" (SDL), "fallback".
+  const std::string& dpi_source() const { return dpi_source_; }
+  ImVec2 window_size() const { return window_size_; }
   const std::string& renderer_name() const { return renderer_name_; }
   SDL_Window* window() const { return window_.get(); }
   SDL_Renderer* renderer() const { return renderer_.get(); }
@@ -127,6 +133,8 @@ class AppShell {
   Theme theme_;
   FontSet fonts_;
   std::string renderer_name_;
+  std::string dpi_source_;
+  ImVec2 window_size_;
 
   // Declared in creation order so that destruction runs in reverse.
   SdlWindowPtr window_;

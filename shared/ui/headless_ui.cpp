@@ -6,7 +6,15 @@
 
 namespace feedback::ui {
 
-HeadlessUi::HeadlessUi(ImVec2 display_size, float dpi, const std::string& assets_dir) {
+HeadlessUi::HeadlessUi(ImVec2 display_size, float dpi, const std::string& assets_dir)
+    : HeadlessUi(display_size, [dpi] {
+        Theme theme;
+        theme.dpi = dpi;
+        return theme;
+      }(), assets_dir) {}
+
+HeadlessUi::HeadlessUi(ImVec2 display_size, const Theme& theme, const std::string& assets_dir)
+    : theme_(theme) {
   IMGUI_CHECKVERSION();
   context_ = ImGui::CreateContext();
   ImGui::SetCurrentContext(context_);
@@ -16,7 +24,6 @@ HeadlessUi::HeadlessUi(ImVec2 display_size, float dpi, const std::string& assets
   io.DisplaySize = display_size;
   io.DeltaTime = 1.0f / 60.0f;
   io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
-  theme_.dpi = dpi;
   ApplyTheme(theme_, ImGui::GetStyle());
   Result<FontSet> fonts = LoadFonts(*io.Fonts, theme_, assets_dir);
   if (fonts.ok()) {

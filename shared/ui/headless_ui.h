@@ -28,6 +28,8 @@ class HeadlessUi {
   // `assets_dir` empty: fonts from the Debian packages. When no font file can be found
   // the built-in ImGui font is used and fonts_loaded() is false.
   explicit HeadlessUi(ImVec2 display_size, float dpi = 96.0f, const std::string& assets_dir = "");
+  // With an app's own theme (its type sizes and colours); theme.dpi is the density used.
+  HeadlessUi(ImVec2 display_size, const Theme& theme, const std::string& assets_dir);
   ~HeadlessUi();
   HeadlessUi(const HeadlessUi&) = delete;
   HeadlessUi& operator=(const HeadlessUi&) = delete;

@@ -1,6 +1,7 @@
 #include "ui/touch_widgets.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <string>
 
@@ -30,13 +31,46 @@ void EndBlock(ImVec2 top_left, float width, float bottom) {
   ImGui::Dummy(ImVec2(width, std::max(0.0f, bottom - top_left.y)));
 }
 
-void CenteredText(ImDrawList* dl, const Rect& rect, std::string_view text, ImU32 color) {
-  const char* begin = text.data();
+// A label centred in its target, wrapped or shrunk to stay inside it (with a small inset).
+void CenteredText(ImDrawList* dl, const Rect& rect, std::string_view text, ImU32 color,
+                  std::string_view probe_name) {
+  const float inset = std::min(6.0f, rect.Width() * 0.06f);
+  const Rect box{ImVec2(rect.min.x + inset, rect.min.y + inset * 0.5f),
+                 ImVec2(rect.max.x - inset, rect.max.y - inset * 0.5f)};
+  const FittedText fitted =
+      FitText(ImGui::GetFont(), ImGui::GetFontSize(), text, ImVec2(box.Width(), box.Height()));
+  DrawFittedText(dl, ImGui::GetFont(), ImGui::GetFontSize(), fitted, box, color, TextAlign::kCenter,
+                 probe_name);
+}
+
+// Line breaks of `text` at `wrap` pixels for `font` at `size` (words kept whole where
+// they fit on a line of their own).
+std::vector<std::string> WrapLines(ImFont* font, float size, std::string_view text, float wrap) {
+  std::vector<std::string> lines;
+  const char* p = text.data();
   const char* end = text.data() + text.size();
-  const ImVec2 size = ImGui::CalcTextSize(begin, end);
-  const ImVec2 c = rect.Center();
-  dl->AddText(ImVec2(std::floor(c.x - size.x * 0.5f), std::floor(c.y - size.y * 0.5f)), color,
-              begin, end);
+  const float scale = size / font->FontSize;
+  while (p < end) {
+    const char* nl = std::find(p, end, '\n');
+    const char* brk = font->CalcWordWrapPositionA(scale, p, nl, std::max(1.0f, wrap));
+    if (brk == p) {
+      // One word wider than the line: keep it whole (the check reports it).
+      brk = p;
+      while (brk < nl && *brk != ' ') ++brk;
+    }
+    const char* line_end = brk;
+    while (line_end > p && line_end[-1] == ' ') --line_end;
+    lines.emplace_back(p, line_end);
+    p = brk;
+    while (p < nl && *p == ' ') ++p;
+    if (p == nl && nl < end) ++p;
+  }
+  if (lines.empty()) lines.emplace_back();
+  return lines;
+}
+
+float LineWidth(ImFont* font, float size, std::string_view line) {
+  return font->CalcTextSizeA(size, FLT_MAX, 0.0f, line.data(), line.data() + line.size()).x;
 }
 
 std::string ProbeName(const char* id, std::string_view value) {
@@ -61,6 +95,48 @@ Rgba Mix(const Rgba& a, const Rgba& b, float t) {
 }
 
 }  // namespace
+
+FittedText FitText(ImFont* font, float font_size, std::string_view text, ImVec2 box,
+                   float min_scale) {
+  FittedText out;
+  const float line_factor = 1.1f;
+  for (float scale = 1.0f;; scale = std::max(min_scale, scale - 0.1f)) {
+    const float size = font_size * scale;
+    out.scale = scale;
+    out.lines = WrapLines(font, size, text, box.x);
+    float w = 0.0f;
+    for (const std::string& line : out.lines) w = std::max(w, LineWidth(font, size, line));
+    const float h = size * (out.lines.size() == 1 ? 1.0f
+                                                  : line_factor * static_cast<float>(out.lines.size()) -
+                                                        (line_factor - 1.0f));
+    out.size = ImVec2(w, h);
+    if ((w <= box.x + 0.5f && h <= box.y + 0.5f) || scale <= min_scale) return out;
+  }
+}
+
+void DrawFittedText(ImDrawList* dl, ImFont* font, float font_size, const FittedText& text,
+                    const Rect& box, ImU32 color, TextAlign align, std::string_view probe_name,
+                    bool top) {
+  const float size = font_size * text.scale;
+  const float line_h = size * 1.1f;
+  float y = top ? box.min.y : std::floor(box.Center().y - text.size.y * 0.5f);
+  const float y0 = y;
+  float x_min = FLT_MAX;
+  float x_max = -FLT_MAX;
+  for (const std::string& line : text.lines) {
+    const float w = LineWidth(font, size, line);
+    float x = box.min.x;
+    if (align == TextAlign::kCenter) x = std::floor(box.Center().x - w * 0.5f);
+    if (align == TextAlign::kRight) x = box.max.x - w;
+    dl->AddText(font, size, ImVec2(x, y), color, line.c_str());
+    x_min = std::min(x_min, x);
+    x_max = std::max(x_max, x + w);
+    y += line_h;
+  }
+  if (!probe_name.empty() && ProbeEnabled() && x_max > x_min) {
+    ProbeText(probe_name, ImVec2(x_min, y0), ImVec2(x_max, y0 + text.size.y), box.min, box.max);
+  }
+}
 
 void BeginScreen(const char* id) {
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
@@ -135,7 +211,7 @@ bool BigButton(const char* id, std::string_view label, const Theme& theme, Butto
   dl->AddRectFilled(rect.min, rect.max, fill.ToU32(), corner);
   if (kind == ButtonKind::kSecondary)
     dl->AddRect(rect.min, rect.max, c.outline.ToU32(), corner, 0, 2.0f);
-  CenteredText(dl, rect, label, ink.ToU32());
+  CenteredText(dl, rect, label, ink.ToU32(), std::string(id) + "/label");
   return tapped;
 }
 
@@ -146,14 +222,57 @@ std::optional<int> ScaleRow(const char* id, std::optional<int> selected, const S
   const float min_px = theme.MinTargetPx();
   const float gap = theme.GapPx();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
-  const float width = std::max(ImGui::GetContentRegionAvail().x, min_px);
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float width = std::max(avail.x, min_px);
   const float max_cell = std::max(min_px, theme.MmToPx(kMaxCellMm));
   std::vector<Rect> cells = LayoutCells(origin, width, count, min_px, max_cell, min_px, gap);
-  // Square cells read as buttons; the layout gave the width, match the height to it.
+  int rows = 1;
+  for (size_t i = 1; i < cells.size(); ++i) {
+    if (cells[i].min.y > cells[i - 1].min.y) ++rows;
+  }
+
+  // Anchors: the low one under the first cell of the first row, the high one under the
+  // last cell of the last row, each wrapped into its half of the row.
+  ImFont* font = ImGui::GetFont();
+  const float font_size = ImGui::GetFontSize();
+  const bool has_anchors = !spec.low_label.empty() || !spec.high_label.empty();
+  const float row_left = cells.front().min.x;
+  const float row_right = cells.back().max.x;
+  float first_row_right = row_left;
+  float last_row_left = row_right;
+  for (const Rect& r : cells) {
+    if (r.min.y == cells.front().min.y) first_row_right = std::max(first_row_right, r.max.x);
+    if (r.min.y == cells.back().min.y) last_row_left = std::min(last_row_left, r.min.x);
+  }
+  float low_w = 0.0f;
+  float high_w = 0.0f;
+  if (rows == 1) {
+    low_w = high_w = (row_right - row_left - gap) * 0.5f;
+  } else {
+    low_w = first_row_right - row_left;
+    high_w = row_right - last_row_left;
+  }
+  const FittedText low = FitText(font, font_size * 0.8f, spec.low_label, ImVec2(low_w, font_size * 3.0f), 1.0f);
+  const FittedText high = FitText(font, font_size * 0.8f, spec.high_label, ImVec2(high_w, font_size * 3.0f), 1.0f);
+  const float low_h = spec.low_label.empty() ? 0.0f : low.size.y + gap * 0.5f;
+  const float high_h = spec.high_label.empty() ? 0.0f : high.size.y + gap * 0.5f;
+  // Square cells read as buttons: as wide as the layout gave, as tall as the height allows.
+  float cell = cells.front().Width();
+  if (avail.y > 0.0f) {
+    const float anchors = rows == 1 ? std::max(low_h, high_h) : low_h + high_h;
+    const float fit_h = (avail.y - anchors - gap * static_cast<float>(rows - 1)) / static_cast<float>(rows);
+    cell = std::max(min_px, std::min(cell, fit_h));
+  }
+  const float row_step = cell + gap + (rows > 1 ? low_h : 0.0f);
   for (Rect& r : cells) {
-    const float row = std::round((r.min.y - origin.y) / (min_px + gap));
-    r.min.y = origin.y + row * (r.Width() + gap);
-    r.max.y = r.min.y + r.Width();
+    const int row = static_cast<int>(std::round((r.min.y - origin.y) / (min_px + gap)));
+    // Cells that end up narrower than tall stay squares, centred where the layout put them.
+    const float cx = r.Center().x;
+    const float half = std::min(cell, r.Width()) * 0.5f;
+    r.min.x = cx - half;
+    r.max.x = cx + half;
+    r.min.y = origin.y + static_cast<float>(row) * row_step;
+    r.max.y = r.min.y + cell;
   }
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -182,26 +301,27 @@ std::optional<int> ScaleRow(const char* id, std::optional<int> selected, const S
       dl->AddRectFilled(ImVec2(r.min.x, r.max.y - foot), r.max, tone.ToU32(), corner,
                         ImDrawFlags_RoundCornersBottom);
     }
-    CenteredText(dl, r, text, (is_selected ? c.on_primary : c.text).ToU32());
+    CenteredText(dl, r, text, (is_selected ? c.on_primary : c.text).ToU32(),
+                 ProbeName(id, text) + "/label");
   }
   ImGui::PopID();
 
   float bottom = cells.back().max.y;
-  if (!spec.low_label.empty() || !spec.high_label.empty()) {
-    // Anchors sit under the first and the last cell of the first row.
-    const float y = bottom + gap * 0.5f;
+  if (has_anchors) {
     const ImU32 ink = c.muted_text.ToU32();
-    size_t last_in_first_row = 0;
-    while (last_in_first_row + 1 < cells.size() &&
-           cells[last_in_first_row + 1].min.y == cells[0].min.y) {
-      ++last_in_first_row;
+    const float low_y = (rows == 1 ? cells.back().max.y : cells.front().max.y) + gap * 0.5f;
+    const float high_y = cells.back().max.y + gap * 0.5f;
+    const float low_x = cells.front().min.x;
+    const float high_x = cells.back().max.x;
+    if (!spec.low_label.empty()) {
+      DrawFittedText(dl, font, font_size * 0.8f, low, Rect{ImVec2(low_x, low_y), ImVec2(low_x + low_w, low_y + low.size.y)},
+                     ink, TextAlign::kLeft, ProbeName(id, "low"), true);
     }
-    const std::string_view low = spec.low_label;
-    const std::string_view high = spec.high_label;
-    dl->AddText(ImVec2(cells[0].min.x, y), ink, low.data(), low.data() + low.size());
-    const ImVec2 hs = ImGui::CalcTextSize(high.data(), high.data() + high.size());
-    dl->AddText(ImVec2(cells.back().max.x - hs.x, y), ink, high.data(), high.data() + high.size());
-    bottom = y + ImGui::GetTextLineHeight();
+    if (!spec.high_label.empty()) {
+      DrawFittedText(dl, font, font_size * 0.8f, high, Rect{ImVec2(high_x - high_w, high_y), ImVec2(high_x, high_y + high.size.y)},
+                     ink, TextAlign::kRight, ProbeName(id, "high"), true);
+    }
+    bottom = std::max(bottom, std::max(low_y + low.size.y, high_y + high.size.y));
   }
   EndBlock(origin, width, bottom);
   return tapped;
@@ -259,9 +379,30 @@ std::optional<int> SmileyRow(const char* id, std::optional<int> selected, const 
   const float width = std::max(ImGui::GetContentRegionAvail().x, min_px);
   std::vector<Rect> cells =
       LayoutCells(origin, width, 5, min_px, theme.MmToPx(kSmileyMaxMm), min_px, gap);
-  for (Rect& r : cells) r.max.y = r.min.y + r.Width();  // one row of 5 fits any screen we target
   const bool has_labels = labels.size() == 5;
-  const float label_h = has_labels ? ImGui::GetTextLineHeight() + gap * 0.5f : 0.0f;
+  ImFont* font = ImGui::GetFont();
+  const float font_size = ImGui::GetFontSize() * 0.8f;
+  // Labels wrap within their face's width (two lines at most before they shrink).
+  std::vector<FittedText> fitted;
+  float label_h = 0.0f;
+  if (has_labels) {
+    for (const std::string& text : labels) {
+      fitted.push_back(FitText(font, font_size, text,
+                               ImVec2(cells[0].Width() - 4.0f, font_size * 2.3f)));
+      if (!text.empty()) label_h = std::max(label_h, fitted.back().size.y + gap * 0.5f);
+    }
+  }
+  // One row of 5 fits any screen we target; the faces shrink to the available height.
+  const std::vector<Rect> slots = cells;
+  const float avail_h = ImGui::GetContentRegionAvail().y;
+  for (Rect& r : cells) {
+    float side = r.Width();
+    if (avail_h > 0.0f) side = std::max(min_px, std::min(side, avail_h - label_h));
+    const float cx = r.Center().x;
+    r.min.x = cx - side * 0.5f;
+    r.max.x = cx + side * 0.5f;
+    r.max.y = r.min.y + side;
+  }
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
   std::optional<int> tapped;
@@ -269,19 +410,20 @@ std::optional<int> SmileyRow(const char* id, std::optional<int> selected, const 
   ImGui::PushID(id);
   for (int mood = 1; mood <= 5; ++mood) {
     Rect r = cells[static_cast<size_t>(mood - 1)];
-    Rect target = r;
-    target.max.y += label_h;  // the label is part of the target
+    const Rect& slot = slots[static_cast<size_t>(mood - 1)];
+    Rect target{ImVec2(slot.min.x, r.min.y), ImVec2(slot.max.x, r.max.y + label_h)};  // label included
     bool held = false;
     if (Target(mood, target, &held)) tapped = mood;
     ProbeItem(ProbeName(id, std::to_string(mood)), target.min, target.max);
     const bool is_selected = selected && *selected == mood;
     const bool dimmed = (selected && !is_selected) || held;
     DrawSmiley(dl, r, mood, dimmed, is_selected, theme);
-    if (has_labels) {
-      const std::string& text = labels[static_cast<size_t>(mood - 1)];
-      const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
-      dl->AddText(ImVec2(r.Center().x - ts.x * 0.5f, r.max.y + gap * 0.5f),
-                  theme.colors.text.ToU32(), text.c_str());
+    if (has_labels && !labels[static_cast<size_t>(mood - 1)].empty()) {
+      const FittedText& text = fitted[static_cast<size_t>(mood - 1)];
+      const Rect box{ImVec2(target.min.x + 2.0f, r.max.y + gap * 0.5f),
+                     ImVec2(target.max.x - 2.0f, target.max.y)};
+      DrawFittedText(dl, font, font_size, text, box, theme.colors.text.ToU32(), TextAlign::kCenter,
+                     ProbeName(id, std::to_string(mood)) + "/label", true);
     }
     bottom = std::max(bottom, target.max.y);
   }
@@ -349,10 +491,12 @@ std::optional<size_t> OptionList(const char* id, std::span<const std::string> la
         dl->AddCircle(mc, mark * 0.5f, (on ? c.primary : c.muted_text).ToU32(), 0, thick);
         if (on) dl->AddCircleFilled(mc, mark * 0.28f, c.primary.ToU32());
       }
-      const float th = ImGui::CalcTextSize(labels[k].c_str(), nullptr, false, text_wrap).y;
-      dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(),
-                  ImVec2(r.min.x + 2.0f * pad + mark, r.Center().y - th * 0.5f), c.text.ToU32(),
-                  labels[k].c_str(), nullptr, text_wrap);
+      const Rect text_box{ImVec2(r.min.x + 2.0f * pad + mark, r.min.y + pad * 0.5f),
+                          ImVec2(r.max.x - pad, r.max.y - pad * 0.5f)};
+      const FittedText text = FitText(ImGui::GetFont(), ImGui::GetFontSize(), labels[k],
+                                      ImVec2(text_box.Width(), text_box.Height()));
+      DrawFittedText(dl, ImGui::GetFont(), ImGui::GetFontSize(), text, text_box, c.text.ToU32(),
+                     TextAlign::kLeft, ProbeName(id, std::to_string(k)) + "/label");
       bottom = std::max(bottom, r.max.y);
     }
     y += row_h + gap;
@@ -387,7 +531,8 @@ std::optional<size_t> LanguageSwitch(const char* id, std::span<const LanguageOpt
     if (held) fill = Mix(c.surface, c.primary, 0.5f);
     dl->AddRectFilled(r.min, r.max, fill.ToU32(), corner);
     dl->AddRect(r.min, r.max, (current ? c.primary : c.outline).ToU32(), corner, 0, 2.0f);
-    CenteredText(dl, r, label, (current ? c.on_primary : c.text).ToU32());
+    CenteredText(dl, r, label, (current ? c.on_primary : c.text).ToU32(),
+                 ProbeName(id, options[i].code) + "/label");
     x += w + gap;
   }
   ImGui::PopID();

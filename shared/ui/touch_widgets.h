@@ -32,6 +32,29 @@ struct Rect {
   ImVec2 Center() const { return ImVec2((min.x + max.x) * 0.5f, (min.y + max.y) * 0.5f); }
 };
 
+// ---- Text that fits its box ----------------------------------------------------------
+// Word-wrapped lines of `text` at `scale` x the font's size, as FitText chose them.
+struct FittedText {
+  std::vector<std::string> lines;
+  float scale = 1.0f;  // font size factor (1 = as given)
+  ImVec2 size;         // extent of all lines at that scale
+};
+
+// Fits `text` into `box` (pixels): one line if it fits; else word-wrapped lines (never
+// more than fit in box.y); else the font shrunk step by step down to `min_scale`. Words
+// are never cut: a word wider than the box at min_scale makes the result wider than the
+// box, which the layout check reports.
+FittedText FitText(ImFont* font, float font_size, std::string_view text, ImVec2 box,
+                   float min_scale = 0.6f);
+
+enum class TextAlign { kLeft, kCenter, kRight };
+
+// Draws fitted text inside `box` (lines aligned horizontally, the block centred
+// vertically unless `top` is set) and reports it to the item probe as `probe_name`.
+void DrawFittedText(ImDrawList* dl, ImFont* font, float font_size, const FittedText& text,
+                    const Rect& box, ImU32 color, TextAlign align, std::string_view probe_name,
+                    bool top = false);
+
 // Begins a borderless window covering the whole display in the theme background;
 // always pair with EndScreen(). Screens draw inside it.
 void BeginScreen(const char* id);
@@ -63,7 +86,11 @@ struct ScaleSpec {
   ScaleColoring coloring = ScaleColoring::kNeutral;
 };
 
-// A row of numbered cells spec.min..spec.max. Returns the value tapped this frame.
+// A row of numbered cells spec.min..spec.max. Cells are square, as large as the width
+// and the available height allow (up to 28 mm, never under the minimum target); when one
+// row does not fit they wrap into balanced rows (0-10 -> 0-5 / 6-10), with the low anchor
+// under the first row and the high anchor under the last, each word-wrapped in its half
+// of the width. Returns the value tapped this frame.
 std::optional<int> ScaleRow(const char* id, std::optional<int> selected, const ScaleSpec& spec,
                             const Theme& theme);
 // 0-10 likelihood-to-recommend, coloured by NPS group.

@@ -10,7 +10,11 @@ Scenarios (one CTest test each):
                  the typical log is asserted to take at most 8 keys besides typed text.
   draft_restore  a half-filled log survives closing the window (sealed: its texts are not
                  in the database file) and is finished after the restart.
-  idle           30 s of doing nothing: CPU share and frames drawn, resident memory.
+  idle           30 s of doing nothing: CPU share and frames drawn; resident memory under
+                 80 MB with --software-renderer and no OpenGL/Mesa/LLVM library mapped.
+  laptop         the default window on a 1366x768 screen with a task bar and on a 1280x720
+                 one: inside the usable area by the X server's geometry, Log call visible;
+                 a call logged with real keys at 1366x768 and its record checked.
 """
 
 import argparse
@@ -27,6 +31,7 @@ from xvfb_gui import GuiApp, GuiTestError, XvfbDisplay, png_size, require_tools 
 
 MAX_TYPICAL_KEYS = 8
 MAX_IDLE_CPU = 0.02  # of one core
+MAX_RSS_KB = 80 * 1024  # resident memory with --software-renderer (issue 13: < 80 MB)
 STAFF = "A1042"
 
 
@@ -58,35 +63,74 @@ def expect(cond, what):
         raise GuiTestError(what)
 
 
+def wait_line(app, pattern, start=0, timeout=10.0):
+    """(index, match) of the first stdout line at index >= start matching `pattern`."""
+    rx = re.compile(pattern)
+    deadline = time.monotonic() + timeout
+    with app._cond:
+        while True:
+            for i in range(start, len(app.lines)):
+                m = rx.search(app.lines[i])
+                if m:
+                    return i, m
+            start = max(start, len(app.lines))
+            left = deadline - time.monotonic()
+            if left <= 0 or not app.alive():
+                raise GuiTestError("no stdout line matching %r within %.0f s%s" % (
+                    pattern, timeout, app._context()))
+            app._cond.wait(min(left, 0.2))
+
+
+def drawn(app, start):
+    """Waits until what the app logged at or after line `start` is on screen: the frame
+    that drew it started after it, and the one after that frame has started (the app
+    prints "frame N" as each frame begins; the shell draws frames after every input)."""
+    i, _ = wait_line(app, r"^frame \d+$", start)
+    wait_line(app, r"^frame \d+$", i + 1)
+
+
 class KeyCounter:
-    """Sends keys through the app and counts them (typed text is counted apart)."""
+    """Sends keys through the app and counts them (typed text is counted apart). Every
+    step waits for the app to say it has handled it (its debug log lines)."""
 
     def __init__(self, app):
         self.app = app
         self.keys = 0
 
     def key(self, *names):
-        for name in names:
-            self.app.key(name)
-            self.keys += 1
-            time.sleep(0.03)
+        self.app.display.run_tool(["xdotool", "key", "--window", self.app._window(),
+                                   "--clearmodifiers", "--delay", "30"] + list(names))
+        self.keys += len(names)
 
-    def type(self, text):
+    def focus(self, keys, field):
+        """Presses `keys` and waits until `field` has the keyboard."""
+        mark = self.app.mark()
+        self.key(*keys)
+        wait_line(self.app, r"focus on %s$" % re.escape(field), mark)
+
+    def type(self, text, field):
+        """Types `text` into the focused `field` and waits until the field holds all of it."""
+        mark = self.app.mark()
         self.app.type_text(text, delay_ms=25)
-        time.sleep(0.05)
+        wait_line(self.app, r"field %s holds %d characters$" % (re.escape(field), len(text)), mark,
+                  timeout=10.0 + len(text) * 0.1)
 
 
 def agent_argv(args, config, *extra):
     return [args.agent, "--device-config", config, "--window", "480x900", "--dpi", "96",
-            "--software-renderer"] + list(extra)
+            "--software-renderer", "--log-level", "debug", "--log-frames"] + list(extra)
 
 
-def window_shot(app, path):
-    """The app's window only (import -window <id>), as a PNG."""
+def window_shot(app, path, since=None, size=(480, 900)):
+    """The app's window only (import -window <id>), as a PNG, once what the app logged
+    from line `since` on has been drawn."""
+    if since is not None:
+        drawn(app, since)
     app.display.run_tool(["import", "-display", app.display.name, "-window", app._window(), path],
                          timeout=20.0)
     w, h = png_size(path)
-    expect((w, h) == (480, 900), "screenshot %s is %dx%d, expected the 480x900 window" % (path, w, h))
+    expect((w, h) == tuple(size), "screenshot %s is %dx%d, expected the %dx%d window" % (
+        path, w, h, size[0], size[1]))
     print("screenshot:", path)
     return path
 
@@ -104,24 +148,22 @@ def scenario_three_calls(args):
                 GuiApp(agent_argv(args, config), display) as app:
             first = app.wait_for_line(r"first frame presented (\d+) ms after process start")
             app.wait_for_window()
-            time.sleep(0.3)
-            window_shot(app, os.path.join(args.artifacts, "agent_0_sign_in.png"))
+            window_shot(app, os.path.join(args.artifacts, "agent_0_sign_in.png"), since=0)
 
             # Sign in by staff id (once per desktop; not part of a log).
             mark = app.mark()
             app.type_text(STAFF)
             app.key("Return")
-            app.wait_for_line(r"rep %s signed in" % STAFF, start=mark)
-            time.sleep(0.3)
-            window_shot(app, os.path.join(args.artifacts, "agent_1_ready.png"))
+            signed, _ = wait_line(app, r"rep %s signed in" % STAFF, mark)
+            window_shot(app, os.path.join(args.artifacts, "agent_1_ready.png"), since=signed)
 
             latencies = []
             kb = KeyCounter(app)
 
             # Call 1, the typical log: Ctrl+N, reference, Tab 4, Tab 1, Tab 6, Enter.
             mark = app.mark()
-            kb.key("ctrl+n")
-            kb.type("C-30001")
+            kb.focus(["ctrl+n"], "call_ref")
+            kb.type("C-30001", "call_ref")
             kb.key("Tab", "4", "Tab", "1", "Tab", "6", "Return")
             rid1, ms = wait_captured(app, mark)
             latencies.append(ms)
@@ -133,42 +175,45 @@ def scenario_three_calls(args):
             # Call 2: escalated, and the customer praised the rep (the story is typed text).
             mark = app.mark()
             kb.keys = 0
-            kb.key("ctrl+n")
-            kb.type("C-30002")
-            kb.key("Tab", "5", "Tab", "4", "Tab", "3", "Tab", "Tab")
-            kb.type("Lucia stayed on the line until my card worked. Best service ever!")
-            time.sleep(0.3)
-            window_shot(app, os.path.join(args.artifacts, "agent_2_praise_typed.png"))
+            kb.focus(["ctrl+n"], "call_ref")
+            kb.type("C-30002", "call_ref")
+            kb.focus(["Tab", "5", "Tab", "4", "Tab", "3", "Tab", "Tab"], "praise.story")
+            story = "Lucia stayed on the line until my card worked. Best service ever!"
+            typed = app.mark()
+            kb.type(story, "praise.story")
+            window_shot(app, os.path.join(args.artifacts, "agent_2_praise_typed.png"), since=typed)
             kb.key("Return")
             rid2, ms = wait_captured(app, mark)
             latencies.append(ms)
 
             # Call 3: scores by mouse, a refused submit (effort missing), then a note.
             mark = app.mark()
-            kb.key("ctrl+n")
-            kb.type("C-30003")
-            app.click_item("greeting/2")
-            app.click_item("resolution/partly_resolved")
+            kb.focus(["ctrl+n"], "call_ref")
+            kb.type("C-30003", "call_ref")
+            for item, field in (("greeting/2", "greeting"),
+                                ("resolution/partly_resolved", "resolution")):
+                clicked = app.mark()
+                app.click_item(item)
+                wait_line(app, r"field %s answered$" % field, clicked)
             kb.key("Return")
-            refused = app.wait_for_line(r"submit refused: 1 field\(s\) to fix \(effort\)", start=mark)
-            time.sleep(0.3)
-            window_shot(app, os.path.join(args.artifacts, "agent_3_validation.png"))
+            refused, _ = wait_line(app, r"submit refused: 1 field\(s\) to fix \(effort\)", mark)
+            window_shot(app, os.path.join(args.artifacts, "agent_3_validation.png"), since=refused)
             # The refused submit moved the focus to effort.
-            kb.key("3", "Tab", "Tab", "Tab")
-            kb.type("Customer wants a callback about the refund")
+            kb.focus(["3", "Tab", "Tab", "Tab"], "notes")
+            kb.type("Customer wants a callback about the refund", "notes")
             mark = app.mark()
             kb.key("Return")
             rid3, ms = wait_captured(app, mark)
             latencies.append(ms)
-            time.sleep(0.4)
-            window_shot(app, os.path.join(args.artifacts, "agent_4_after_three_calls.png"))
+            logged, _ = wait_line(app, r"call log %s captured" % rid3, mark)
+            window_shot(app, os.path.join(args.artifacts, "agent_4_after_three_calls.png"),
+                        since=logged)
             # The panels under the form: the rep's last calls and the team's hero stories.
-            app.click_item("tab/1")
-            time.sleep(0.3)
-            window_shot(app, os.path.join(args.artifacts, "agent_5_last_calls.png"))
-            app.click_item("tab/2")
-            time.sleep(0.3)
-            window_shot(app, os.path.join(args.artifacts, "agent_6_hero_stories.png"))
+            for tab, shot in ((1, "agent_5_last_calls.png"), (2, "agent_6_hero_stories.png")):
+                mark = app.mark()
+                app.click_item("tab/%d" % tab)
+                shown, _ = wait_line(app, r"panel tab %d shown$" % tab, mark)
+                window_shot(app, os.path.join(args.artifacts, shot), since=shown)
             code = app.stop()
             expect(code == 0, "feedback-agent exited with %s on SIGTERM" % code)
 
@@ -222,13 +267,11 @@ def scenario_draft_restore(args):
             with GuiApp(agent_argv(args, config, "--staff-id", "B7"), display) as app:
                 app.wait_for_line(r"rep B7 signed in")
                 app.wait_for_window()
-                time.sleep(0.3)
                 kb = KeyCounter(app)
-                kb.key("ctrl+n")
-                kb.type("C-777")
-                kb.key("Tab", "3", "Tab", "Tab", "Tab", "Tab")
-                kb.type("Half typed praise from a happy customer")
-                time.sleep(0.3)
+                kb.focus(["ctrl+n"], "call_ref")
+                kb.type("C-777", "call_ref")
+                kb.focus(["Tab", "3", "Tab", "Tab", "Tab", "Tab"], "praise.story")
+                kb.type("Half typed praise from a happy customer", "praise.story")
                 mark = app.mark()
                 code = app.stop()  # SIGTERM: the window closes with a half-filled form
                 expect(code == 0, "exit code %s" % code)
@@ -246,10 +289,10 @@ def scenario_draft_restore(args):
 
             # Restart without --staff-id: the rep is remembered and the draft is back.
             with GuiApp(agent_argv(args, config), display) as app:
-                app.wait_for_line(r"restored the unfinished log of B7")
+                restored, _ = wait_line(app, r"restored the unfinished log of B7")
                 app.wait_for_window()
-                time.sleep(0.4)
-                window_shot(app, os.path.join(args.artifacts, "agent_7_draft_restored.png"))
+                window_shot(app, os.path.join(args.artifacts, "agent_7_draft_restored.png"),
+                            since=restored)
                 kb = KeyCounter(app)
                 mark = app.mark()
                 kb.key("ctrl+n", "Tab", "Tab", "2", "Tab", "5", "Return")
@@ -265,6 +308,100 @@ def scenario_draft_restore(args):
         print("draft restored after restart and logged once")
 
 
+def window_geometry(app):
+    """(x, y, w, h) of the app's window as the X server has it (xdotool getwindowgeometry)."""
+    out = app.display.run_tool(["xdotool", "getwindowgeometry", app._window()])
+    pos = re.search(r"Position: (-?\d+),(-?\d+)", out)
+    size = re.search(r"Geometry: (\d+)x(\d+)", out)
+    expect(pos and size, "unexpected xdotool getwindowgeometry output: %r" % out)
+    return int(pos.group(1)), int(pos.group(2)), int(size.group(1)), int(size.group(2))
+
+
+def resident_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        return int(re.search(r"VmRSS:\s+(\d+) kB", f.read()).group(1))
+
+
+def gl_libraries(pid):
+    """The OpenGL/Mesa/LLVM libraries mapped into the process (none with the X11 framebuffer)."""
+    with open("/proc/%d/maps" % pid) as f:
+        paths = {line.split()[-1] for line in f if ".so" in line}
+    return sorted(p for p in paths if re.search(r"libLLVM|_dri\.so|libGLX|libGL\.so|libgallium", p))
+
+
+def scenario_laptop(args):
+    """The default window on the laptops reps have: a 1366x768 screen with a 32 px task bar
+    at the bottom, then one of 27 px at the top (the window manager's work area,
+    _NET_WORKAREA, which SDL reads as the usable bounds), and a bare 1280x720 screen. The whole window must be on screen by the X server's own
+    geometry, the Log call button visible without scrolling; at 1366x768 a call is logged
+    with real keys and the stored record checked."""
+    with tempfile.TemporaryDirectory(prefix="agent-e2e-") as folder:
+        config = make_device(args, folder)
+        run([args.seed, config, STAFF, "24"])
+        rid = None
+        # (screen, work area the task bar leaves or None, log a call here)
+        for (screen_w, screen_h), area, log_call in (((1366, 768), (0, 0, 1366, 736), True),
+                                                     ((1366, 768), (0, 27, 1366, 741), False),
+                                                     ((1280, 720), None, False)):
+            with XvfbDisplay(screen_w, screen_h) as display:
+                area_x, area_y, area_w, area_h = area or (0, 0, screen_w, screen_h)
+                usable_h = area_h
+                if area:
+                    display.run_tool(["xprop", "-root", "-format", "_NET_WORKAREA", "32c", "-set",
+                                      "_NET_WORKAREA", ",".join(str(v) for v in area)])
+                argv = [args.agent, "--device-config", config, "--staff-id", STAFF, "--dpi", "96",
+                        "--software-renderer", "--log-level", "debug", "--log-frames"]
+                with GuiApp(argv, display) as app:
+                    _, placed = wait_line(app, r"window (\d+)x(\d+) at (-?\d+),(-?\d+)")
+                    app.wait_for_window()
+                    x, y, w, h = window_geometry(app)
+                    print("%dx%d screen, usable %dx%d at %d,%d: window %dx%d at %d,%d" % (
+                        screen_w, screen_h, area_w, area_h, area_x, area_y, w, h, x, y))
+                    expect(x >= area_x and y >= area_y and x + w <= area_x + area_w and
+                           y + h <= area_y + area_h,
+                           "window %dx%d at %d,%d is not inside the usable %dx%d at %d,%d" % (
+                               w, h, x, y, area_w, area_h, area_x, area_y))
+                    expect((w, h) == (int(placed.group(1)), int(placed.group(2))),
+                           "X geometry %dx%d differs from the app's placement %s" % (
+                               w, h, placed.group(0)))
+                    expect(w == 480 and h == usable_h, "window %dx%d, expected 480x%d" % (
+                        w, h, usable_h))
+                    lx, ly, lw, lh = app.item("log-call")
+                    expect(ly >= 0 and ly + lh <= h and lx + lw <= w,
+                           "Log call at %d,%d %dx%d is not visible in the %dx%d window" % (
+                               lx, ly, lw, lh, w, h))
+                    shot = os.path.join(args.artifacts, "agent_laptop_%dx%d_area_%d_%d.png" % (
+                        screen_w, screen_h, area_y, area_h))
+                    drawn(app, 0)
+                    display.screenshot(shot)
+                    print("screenshot:", shot)
+                    if not log_call:
+                        continue
+                    # A call, keyboard only.
+                    kb = KeyCounter(app)
+                    mark = app.mark()
+                    kb.focus(["ctrl+n"], "call_ref")
+                    kb.type("L-1366", "call_ref")
+                    kb.key("Tab", "2", "Tab", "4", "Tab", "7", "Return")
+                    logged, m = wait_line(app, r"call log (\S+) captured durably", mark)
+                    rid = m.group(1)
+                    window_shot(app, os.path.join(args.artifacts, "agent_laptop_logged.png"),
+                                since=logged, size=(w, h))
+                    rss = resident_kb(app.pid)
+                    print("VmRSS after a logged call: %d kB; GL libraries mapped: %s" % (
+                        rss, gl_libraries(app.pid) or "none"))
+                    expect(rss <= MAX_RSS_KB, "VmRSS %d kB (max %d kB with --software-renderer)" % (
+                        rss, MAX_RSS_KB))
+        records = dump_records(args, folder)
+        expect(len(records) == 1, "expected 1 pending record, got %d" % len(records))
+        r = records[0]
+        a = answers(r)
+        expect(r["id"] == rid and r["staff_id"] == STAFF and r["status"] == "complete",
+               "record %s" % r)
+        expect(a["call_ref"]["t"] == "L-1366" and a["greeting"]["n"] == 2 and
+               a["resolution"]["c"] == ["escalated"] and a["effort"]["n"] == 7, "answers %s" % a)
+
+
 def scenario_idle(args):
     with tempfile.TemporaryDirectory(prefix="agent-e2e-") as folder:
         config = make_device(args, folder)
@@ -275,11 +412,16 @@ def scenario_idle(args):
             app.wait_for_window()
             app.measure_idle(2.0)  # let start-up frames settle
             cpu, frames = app.measure_idle(args.idle_seconds)
-            with open("/proc/%d/status" % app.pid) as f:
-                rss = re.search(r"VmRSS:\s+(\d+) kB", f.read()).group(1)
+            rss = resident_kb(app.pid)
+            gl = gl_libraries(app.pid)
             print("start to first frame: %s ms" % first.group(1))
-            print("idle over %.0f s: cpu=%.3f%% of one core, frames=%d, VmRSS=%s kB" % (
+            print("idle over %.0f s: cpu=%.3f%% of one core, frames=%d, VmRSS=%d kB" % (
                 args.idle_seconds, cpu * 100.0, frames, rss))
+            print("GL libraries mapped: %s" % (", ".join(gl) or "none"))
+            # The software renderer presents through X11's framebuffer: no Mesa, no LLVM.
+            expect(rss <= MAX_RSS_KB, "VmRSS %d kB (max %d kB with --software-renderer)" % (
+                rss, MAX_RSS_KB))
+            expect(not gl, "OpenGL libraries loaded with --software-renderer: %s" % gl)
             # It still answers at once after sleeping.
             mark = app.mark()
             app.key("ctrl+n")
@@ -291,7 +433,7 @@ def scenario_idle(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("scenario", choices=["three_calls", "draft_restore", "idle"])
+    parser.add_argument("scenario", choices=["three_calls", "draft_restore", "idle", "laptop"])
     parser.add_argument("--agent", required=True)
     parser.add_argument("--testkit", required=True)
     parser.add_argument("--seed", required=True)
@@ -299,9 +441,9 @@ def main():
     parser.add_argument("--idle-seconds", type=float, default=30.0)
     args = parser.parse_args()
     os.makedirs(args.artifacts, exist_ok=True)
-    require_tools("Xvfb", "xdotool", "import")
+    require_tools("Xvfb", "xdotool", "import", "xprop")
     {"three_calls": scenario_three_calls, "draft_restore": scenario_draft_restore,
-     "idle": scenario_idle}[args.scenario](args)
+     "idle": scenario_idle, "laptop": scenario_laptop}[args.scenario](args)
     print("PASS", args.scenario)
 
 

@@ -89,7 +89,7 @@ TEST_P(BadArgsTest, ExitsWithError) {
 INSTANTIATE_TEST_SUITE_P(
     Args, BadArgsTest,
     ::testing::Values(BadArgs{"BadWindow", {"--window", "big"}, "WIDTHxHEIGHT"},
-                      BadArgs{"TinyWindow", {"--window", "100x100"}, "at least 320x400"},
+                      BadArgs{"TinyWindow", {"--window", "100x100"}, "at least 360x480"},
                       BadArgs{"UnknownOption", {"--fullscreen"}, "fullscreen"},
                       BadArgs{"BadLogLevel", {"--log-level", "loud"}, "loud"}),
     [](const auto& test_info) { return test_info.param.name; });

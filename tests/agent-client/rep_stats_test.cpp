@@ -153,13 +153,17 @@ TEST(HistoryTest, NewestEntriesWithLabelsAndSessionNotes) {
   EXPECT_EQ(h[0].call_ref, "C-9");
   EXPECT_TRUE(h[0].praised);
   ASSERT_EQ(h[0].parts.size(), 3u);
-  EXPECT_EQ(h[0].parts[0], (std::pair<std::string, std::string>{"Greeting warmth", "4"}));
-  EXPECT_EQ(h[0].parts[1], (std::pair<std::string, std::string>{"Resolution", "Escalated"}));
-  EXPECT_EQ(h[0].parts[2], (std::pair<std::string, std::string>{"Customer effort", "3"}));
+  EXPECT_EQ(h[0].parts[0], (HistoryPart{"Greeting warmth", "4/5", true}));
+  EXPECT_EQ(h[0].parts[1], (HistoryPart{"Resolution", "Escalated", false}));
+  EXPECT_EQ(h[0].parts[2], (HistoryPart{"Customer effort", "3/7", true}));
+  // Every number says what it is and out of how much.
+  EXPECT_EQ(HistoryLine(h[0]), "C-9  ·  Greeting warmth 4/5  ·  Escalated  ·  Customer effort 3/7");
   EXPECT_EQ(h[1].call_ref, "");  // an earlier session's reference stays sealed
   EXPECT_FALSE(h[1].praised);
+  EXPECT_EQ(HistoryLine(h[1]), "Greeting warmth 2/5  ·  Resolved  ·  Customer effort 6/7");
   std::vector<HistoryEntry> es = MakeHistory(records, Def(), "es", 1, {});
-  EXPECT_EQ(es[0].parts[1].second, "Escalado");
+  EXPECT_EQ(es[0].parts[1].value, "Escalado");
+  EXPECT_EQ(HistoryLine(es[0]), "Calidez del saludo 4/5  ·  Escalado  ·  Esfuerzo del cliente 3/7");
 }
 
 struct SyncCase {

@@ -283,7 +283,7 @@ TEST_F(ControllerTest, WakesOnlyWhenSomethingIsDue) {
   // Idle attract without stories: only the slow DB poll.
   EXPECT_EQ(c->MsUntilNextTick(), 60'000);
   Do(*c, StartSurvey{});
-  EXPECT_EQ(c->MsUntilNextTick(), 30'000);
+  EXPECT_EQ(c->MsUntilNextTick(), 20'000);  // "Still there?" 10 s before the 30 s reset
 }
 
 }  // namespace

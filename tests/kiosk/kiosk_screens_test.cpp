@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -60,14 +59,17 @@ class ScreensTest : public testing::TestWithParam<ImVec2> {
       ui_.Frame(draw);
     }
     const std::string out = testing::internal::GetCapturedStdout();
-    static const std::regex kLine(R"(ui-item (\S+) (-?\d+) (-?\d+) (\d+) (\d+))");
+    // Lines printed by shared/ui/item_probe.cpp: "ui-item NAME X Y W H" (integers).
     std::istringstream lines(out);
     std::string line;
     while (std::getline(lines, line)) {
-      std::smatch m;
-      if (std::regex_match(line, m, kLine)) {
-        rects_[m[1]] = {std::stof(m[2]), std::stof(m[3]), std::stof(m[4]), std::stof(m[5])};
-        seen_this_draw_.insert(m[1]);
+      std::istringstream fields(line);
+      std::string tag, name;
+      int x = 0, y = 0, w = 0, h = 0;
+      if (fields >> tag >> name >> x >> y >> w >> h && tag == "ui-item" && (fields >> std::ws).eof()) {
+        rects_[name] = {static_cast<float>(x), static_cast<float>(y), static_cast<float>(w),
+                        static_cast<float>(h)};
+        seen_this_draw_.insert(name);
       }
     }
     return events;

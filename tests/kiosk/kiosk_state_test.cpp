@@ -606,8 +606,12 @@ TEST(KioskStateTest, AttractRotatesHeroStories) {
 TEST(KioskStateTest, DeadlinesPerScreen) {
   Driver d;
   d.Do(StartSurvey{});
-  EXPECT_EQ(d.machine.NextDeadline(d.state, 0), d.now + 30'000);
-  d.Do(Tick{}, 30'000);
+  // "Still there?" first (10 s before the 30 s reset), then the reset itself.
+  EXPECT_EQ(d.machine.NextDeadline(d.state, 0), d.now + 20'000);
+  d.Do(Tick{}, 20'000);
+  ASSERT_TRUE(d.state.still_there);
+  EXPECT_EQ(d.machine.NextDeadline(d.state, 0), d.now + 10'000);
+  d.Do(Tick{}, 10'000);
   d.Do(kToSaving).Do(Next{});
   ASSERT_EQ(d.state.screen, Screen::kSaving);
   EXPECT_FALSE(d.machine.NextDeadline(d.state, 0).has_value());
@@ -632,6 +636,126 @@ TEST(KioskStateTest, EventNamesCoverEveryEvent) {
   EXPECT_EQ(EventName(Event{Tick{}}), "Tick");
   EXPECT_EQ(EventName(Event{AdminExit{}}), "AdminExit");
   EXPECT_EQ(EventName(Event{CaptureDone{}}), "CaptureDone");
+}
+
+}  // namespace
+}  // namespace feedback::kiosk
+
+namespace feedback::kiosk {
+namespace {
+
+// ---- First tap is an answer; "Still there?"; the hero index and pages -----------------
+
+std::shared_ptr<const SurveyDefinition> AttractFirst() {
+  static auto survey = [] {
+    SurveyDefinition def = *AllTypes();
+    def.attract_first_question = true;
+    return std::make_shared<const SurveyDefinition>(std::move(def));
+  }();
+  return survey;
+}
+
+struct TimedRow {
+  const char* name;
+  std::shared_ptr<const SurveyDefinition> survey;
+  std::vector<std::pair<Event, TimeMs>> steps;  // event, ms since the previous one
+  std::string expect_where;
+  bool expect_still_there = false;
+  std::optional<int> expect_nps;  // the session's (or abandoned record's) nps answer
+  bool expect_abandoned_capture = false;
+};
+
+class TimedTable : public testing::TestWithParam<TimedRow> {};
+
+TEST_P(TimedTable, EventsInTimeGiveState) {
+  const TimedRow& row = GetParam();
+  Driver d(row.survey);
+  std::optional<FeedbackRecord> captured;
+  for (const auto& [event, after] : row.steps) {
+    d.Do(event, after);
+    if (d.state.capture_request) {
+      captured = d.state.capture_request;
+      d.Captured();
+    }
+  }
+  EXPECT_EQ(d.Where(), row.expect_where) << row.name;
+  EXPECT_EQ(d.state.still_there, row.expect_still_there) << row.name;
+  if (row.expect_abandoned_capture) {
+    ASSERT_TRUE(captured.has_value()) << row.name;
+    EXPECT_EQ(captured->status, RecordStatus::kAbandoned) << row.name;
+    const Answer* nps = captured->FindAnswer("nps");
+    ASSERT_NE(nps, nullptr) << row.name;
+    EXPECT_EQ(nps->number, row.expect_nps) << row.name;
+  } else {
+    EXPECT_FALSE(captured.has_value()) << row.name;
+    const Answer* nps = FindAnswer(d.state.session, "nps");
+    EXPECT_EQ(nps != nullptr ? nps->number : std::nullopt, row.expect_nps) << row.name;
+  }
+}
+
+const TimedRow kTimedRows[] = {
+    {"attract score answers the first question", AttractFirst(), {{AnswerScore{7}, 1'000}},
+     "question:csat:main", false, 7},
+    {"attract score out of range answers nothing", AttractFirst(), {{AnswerScore{11}, 1'000}},
+     "attract", false, std::nullopt},
+    {"attract score ignored when the survey does not ask there", AllTypes(),
+     {{AnswerScore{7}, 1'000}}, "attract", false, std::nullopt},
+    {"attract start still starts without an answer", AttractFirst(), {{StartSurvey{}, 1'000}},
+     "question:nps:main", false, std::nullopt},
+    {"quiet for 19 s: no warning yet", AttractFirst(),
+     {{AnswerScore{7}, 1'000}, {Tick{}, 19'999}}, "question:csat:main", false, 7},
+    {"quiet for 20 s: still there?", AttractFirst(), {{AnswerScore{7}, 1'000}, {Tick{}, 20'000}},
+     "question:csat:main", true, 7},
+    {"a touch keeps the survey", AttractFirst(),
+     {{AnswerScore{7}, 1'000}, {Tick{}, 20'000}, {StillHere{}, 2'000}, {Tick{}, 15'000}},
+     "question:csat:main", false, 7},
+    {"the touch that dismisses it answers nothing", AttractFirst(),
+     {{AnswerScore{7}, 1'000}, {Tick{}, 20'000}, {AnswerScore{2}, 1'000}}, "question:csat:main",
+     false, 7},
+    {"any touch dismisses it, the timer restarts", AttractFirst(),
+     {{AnswerScore{7}, 1'000}, {Tick{}, 20'000}, {SetLocale{"es"}, 9'000}, {Tick{}, 19'000}},
+     "question:csat:main", false, 7},
+    {"no touch: abandoned with the answers given", AttractFirst(),
+     {{AnswerScore{7}, 1'000}, {Tick{}, 20'000}, {Tick{}, 10'000}}, "attract", false, 7, true},
+    {"warned, then the timer runs out anyway", AllTypes(),
+     {{StartSurvey{}, 1'000}, {AnswerScore{3}, 1'000}, {Tick{}, 20'000}, {Tick{}, 10'000}},
+     "attract", false, 3, true},
+};
+INSTANTIATE_TEST_SUITE_P(Kiosk, TimedTable, testing::ValuesIn(kTimedRows));
+
+TEST(KioskStateTest, HeroIndexAndPagesAreKeptUntilTheNextCustomer) {
+  Driver d;
+  d.Do(kToHero);
+  ASSERT_EQ(d.Where(), "question:hero:main");
+  struct Step {
+    Event event;
+    std::string letter;
+    int page;
+  };
+  const std::vector<Step> table = {
+      {HeroPage{2}, "", 2},       {HeroLetter{"M"}, "M", 0}, {HeroPage{1}, "M", 1},
+      {HeroPage{-3}, "M", 0},     {HeroLetter{""}, "", 0},   {HeroLetter{"G"}, "G", 0},
+  };
+  for (const Step& step : table) {
+    d.Do(step.event);
+    EXPECT_EQ(d.state.session.hero_letter, step.letter) << EventName(step.event);
+    EXPECT_EQ(d.state.session.hero_page, step.page) << EventName(step.event);
+  }
+  d.Do(PickStaff{"s1", "Gustavo"});
+  d.Do(HeroLetter{"Z"});
+  EXPECT_EQ(d.state.session.hero_letter, "G") << "ignored outside the picker";
+  d.Do(Tick{}, 60'000);
+  EXPECT_EQ(d.state.screen, Screen::kAttract);
+  EXPECT_TRUE(d.state.session.hero_letter.empty());
+}
+
+TEST(KioskStateTest, RetailSurveyAsksItsFirstQuestionOnAttract) {
+  EXPECT_TRUE(Retail()->attract_first_question);
+  Driver d(Retail());
+  d.Do(AnswerScore{10});
+  EXPECT_EQ(d.Where(), "question:greeting:main");
+  EXPECT_EQ(FindAnswer(d.state.session, "nps")->number, 10);
+  EXPECT_GT(d.state.session.started_at, 0);
 }
 
 }  // namespace

@@ -292,6 +292,15 @@ int RunStaffImport(const std::string& data_dir, const std::string& csv_file,
 }
 
 int RunServe(const ServeFlags& flags) {
+  // 0. SIGINT/SIGTERM are blocked first thing, before any other thread exists
+  //    (so every thread inherits the mask): a stop signal that arrives while
+  //    serve is still starting stays pending and is taken by step 6's thread.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
   // 1. Logging to stderr, one line per event, never secrets.
   auto logger = spdlog::stderr_logger_mt("feedback-central");
   spdlog::set_default_logger(logger);
@@ -341,15 +350,7 @@ int RunServe(const ServeFlags& flags) {
   Ingestor ingestor(opener, SystemClock::Instance(), rules);
   DeviceApi api(ingestor, SystemClock::Instance(), hpke_public, *pin);
 
-  // 4. SIGINT/SIGTERM go to one waiting thread (blocked here, before any
-  //    other thread exists, so every thread inherits the mask).
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
-  // 5. Bind, announce, serve until a signal.
+  // 4. Bind, announce, serve until a signal.
   ServerOptions opts;
   opts.host = listen->first;
   opts.port = listen->second;
@@ -375,10 +376,12 @@ int RunServe(const ServeFlags& flags) {
   std::printf("listening on %s\n", url.c_str());
   std::fflush(stdout);
 
-  // 6. Follow-up alerts queued by ingest go out from one background thread.
+  // 5. Follow-up alerts queued by ingest go out from one background thread.
   AlertDispatcher alerts(pool, SystemClock::Instance());
   alerts.Start();
 
+  // 6. One thread waits for SIGINT/SIGTERM (pending ones included) and stops
+  //    the server; CentralServer::Stop() sticks even before Run() starts.
   CentralServer* srv = server->get();
   std::thread signal_thread([&stop_signals, srv] {
     int sig = 0;

@@ -1,74 +1,54 @@
 // DashboardApi: the manager dashboard's JSON API under /api/ (everything but
-// the device endpoints), independent of the HTTP library: login with scrypt
-// and a per user+IP rate limit, sessions (cookie, hashed in the store, idle and
+// the device endpoints) as entries of the route table: login with scrypt and
+// a per user+IP rate limit, sessions (cookie, hashed in the store, idle and
 // absolute expiry), CSRF tokens on every state change, the caller's scope
 // applied to every query, figures computed from the rollups with
-// shared/metrics, and CSV export. The contract is docs/dashboard-api.md.
+// shared/metrics, and CSV export. The contract is docs/dashboard-api.md; the
+// endpoints are listed in dashboard_api.cpp and answered by one handler each
+// in the file of their page (endpoints.h).
 //
-// Threading: Handle() may be called from many request threads at once, each
-// with its own store. Borrows the clock. Never throws: every failure becomes
-// a JSON error answer.
+// Threading: the routes may run on many request threads at once, each with a
+// store of its own from the pool. Borrows the clock; must outlive the route
+// table it filled. Never throws: every failure becomes a JSON error answer.
 #pragma once
 
-#include <map>
 #include <string>
-#include <utility>
-#include <vector>
 
 #include "core/clock.h"
-#include "sync/central/store/central_store.h"
+#include "sync/central/dashboard/dashboard_common.h"
+#include "sync/central/dashboard/dashboard_options.h"
+#include "sync/central/dashboard/days.h"
+#include "sync/central/http/route_table.h"
+#include "sync/central/store/store_pool.h"
 
 namespace feedback::central {
-
-struct DashboardRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // "/api/overview"
-  std::map<std::string, std::string> params;  // query string (first value of each)
-  std::string body;
-  std::string content_type;
-  std::string cookie;       // the Cookie header
-  std::string csrf_header;  // X-CSRF-Token
-  std::string remote_ip;
-};
-
-struct DashboardResponse {
-  int status = 200;
-  std::string body;
-  std::string content_type = "application/json";
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string log_note;  // never secrets
-};
-
-struct DashboardOptions {
-  bool secure_cookie = true;  // false only on the plain-HTTP loopback test mode
-  TimeMs session_ttl_ms = 12LL * 3600 * 1000;
-  TimeMs session_idle_ms = 2LL * 3600 * 1000;
-  int max_login_failures = 5;
-  TimeMs lockout_ms = 15LL * 60 * 1000;
-};
-
-inline constexpr char kSessionCookie[] = "fc_session";
 
 class DashboardApi {
  public:
   DashboardApi(const Clock& clock, DashboardOptions options);
 
-  DashboardResponse Handle(CentralStore& store, const DashboardRequest& request);
+  // Adds every dashboard endpoint to `routes`; each request leases a store
+  // from `pool` (503 when it cannot).
+  void AddRoutes(http::RouteTable& routes, CentralStorePool& pool) const;
 
  private:
-  DashboardResponse HandleUnsafe(CentralStore& store, const DashboardRequest& request);
+  enum class Access { kPublic, kSession, kAdmin };
+  struct Endpoint {
+    const char* method;
+    const char* pattern;
+    dashboard::Handler handler;
+    Access access;
+  };
+  static const Endpoint kEndpoints[];
 
-  const Clock& clock_;
-  DashboardOptions options_;
-  std::string dummy_hash_;  // verified against for unknown users (same cost)
+  // One request of `endpoint`: checks the session (kSession, kAdmin), the
+  // CSRF token and JSON content type (POST) and the role (kAdmin), then runs
+  // the handler; an exception becomes a 500.
+  http::Response Run(const Endpoint& endpoint, CentralStore& store,
+                     const http::Request& request) const;
+  http::Response Authenticated(const Endpoint& endpoint, dashboard::Call& call) const;
+
+  dashboard::Context context_;
 };
-
-// Day numbers <-> "YYYY-MM-DD" (proleptic Gregorian, UTC). ParseDay: nullopt if malformed.
-std::string FormatDay(int64_t day);
-std::optional<int64_t> ParseDay(std::string_view text);
-// The period key of a day: "YYYY-MM-DD" (day), the Monday's date (week), "YYYY-MM" (month).
-std::string PeriodKey(int64_t day, std::string_view period);
-// The rollup grouping for a period name: "week" -> kWeek, "month" -> kMonth, else kDay.
-GroupBy PeriodGroup(std::string_view period);
 
 }  // namespace feedback::central

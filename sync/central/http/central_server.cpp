@@ -4,10 +4,8 @@
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
-#include <chrono>
+#include <cctype>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "protocol/limits.h"
 #include "protocol/messages.h"
@@ -20,12 +18,6 @@ constexpr std::string_view kContentSecurityPolicy =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'";
-
-void Send(httplib::Response& res, const ApiResponse& a) {
-  res.status = a.status;
-  if (a.retry_after_s > 0) res.set_header("Retry-After", std::to_string(a.retry_after_s));
-  res.set_content(a.body, kJson);
-}
 
 std::string ErrorText(int status) {
   switch (status) {
@@ -45,6 +37,34 @@ std::string ErrorText(int status) {
     default:
       return "request failed with HTTP " + std::to_string(status);
   }
+}
+
+http::Request ToRequest(const httplib::Request& req) {
+  http::Request r;
+  r.method = req.method;
+  r.target = req.target;
+  r.path = req.target.substr(0, req.target.find('?'));
+  for (const auto& [k, v] : req.params) r.query.emplace_back(k, v);
+  for (const auto& [k, v] : req.headers) {
+    std::string name = k;
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    r.headers.emplace_back(std::move(name), v);
+  }
+  r.body = req.body;
+  r.remote_ip = req.remote_addr;
+  return r;
+}
+
+void Send(const http::Response& r, httplib::Response& res) {
+  res.status = r.status;
+  for (const auto& [k, v] : r.headers) {
+    if (k == "Set-Cookie") {
+      res.headers.emplace(k, v);
+    } else {
+      res.set_header(k.c_str(), v);
+    }
+  }
+  if (!r.body.empty() || !r.content_type.empty()) res.set_content(r.body, r.content_type.c_str());
 }
 
 // Request body size limit per path, checked from Content-Length before the body is read.
@@ -91,54 +111,8 @@ bool IsLoopbackHost(std::string_view host) {
   return host == "localhost" || host == "::1" || host.substr(0, 4) == "127.";
 }
 
-CentralServer::CentralServer(ServerOptions options, DeviceApi& api, CentralStorePool& pool,
-                             DashboardApi* dashboard)
-    : options_(std::move(options)), api_(api), pool_(pool), dashboard_(dashboard) {}
-
-std::optional<std::string> ResolveStaticPath(const std::string& root, const std::string& rel) {
-  if (root.empty()) return std::nullopt;
-  if (rel.find('\0') != std::string::npos || rel.find('\\') != std::string::npos ||
-      rel.find("//") != std::string::npos || rel.find('%') != std::string::npos) {
-    return std::nullopt;
-  }
-  // Every segment must be a plain name (no "..", no ".", no hidden files).
-  size_t pos = 0;
-  while (pos < rel.size()) {
-    size_t end = rel.find('/', pos);
-    if (end == std::string::npos) end = rel.size();
-    const std::string part = rel.substr(pos, end - pos);
-    if (!part.empty() && part[0] == '.') return std::nullopt;
-    pos = end + 1;
-  }
-  std::error_code ec;
-  const std::filesystem::path base = std::filesystem::canonical(root, ec);
-  if (ec) return std::nullopt;
-  std::filesystem::path p = base / rel;
-  if (std::filesystem::is_directory(p, ec)) p /= "index.html";
-  const std::filesystem::path real = std::filesystem::canonical(p, ec);
-  if (ec || !std::filesystem::is_regular_file(real, ec)) return std::nullopt;
-  const std::string b = base.string() + "/";
-  if (real.string().rfind(b, 0) != 0) return std::nullopt;
-  return real.string();
-}
-
-std::string MimeTypeFor(const std::string& path) {
-  const size_t dot = path.rfind('.');
-  const std::string ext = dot == std::string::npos ? "" : path.substr(dot + 1);
-  static const std::pair<const char*, const char*> kTypes[] = {
-      {"html", "text/html; charset=utf-8"},  {"js", "text/javascript; charset=utf-8"},
-      {"mjs", "text/javascript; charset=utf-8"}, {"css", "text/css; charset=utf-8"},
-      {"svg", "image/svg+xml"},               {"png", "image/png"},
-      {"jpg", "image/jpeg"},                  {"jpeg", "image/jpeg"},
-      {"ico", "image/x-icon"},                {"woff2", "font/woff2"},
-      {"woff", "font/woff"},                  {"ttf", "font/ttf"},
-      {"json", "application/json"},           {"map", "application/json"},
-      {"txt", "text/plain; charset=utf-8"}};
-  for (const auto& [e, t] : kTypes) {
-    if (ext == e) return t;
-  }
-  return "application/octet-stream";
-}
+CentralServer::CentralServer(ServerOptions options, DeviceApi& api, CentralStorePool& pool)
+    : options_(std::move(options)), device_routes_(api, pool, options_.max_concurrent_ingests) {}
 
 CentralServer::~CentralServer() = default;
 
@@ -152,7 +126,7 @@ Result<std::unique_ptr<CentralServer>> CentralServer::Create(const ServerOptions
         "localhost), not '" +
         options.host + "'; drop the flag to serve HTTPS");
   }
-  std::unique_ptr<CentralServer> s(new CentralServer(options, api, pool, dashboard));
+  std::unique_ptr<CentralServer> s(new CentralServer(options, api, pool));
   if (options.insecure_http) {
     s->server_ = std::make_unique<httplib::Server>();
   } else {
@@ -187,11 +161,15 @@ Result<std::unique_ptr<CentralServer>> CentralServer::Create(const ServerOptions
   // cpp-httplib writes an answer's head and body in two sends: with Nagle on,
   // the body waited for the client's delayed ACK (~40 ms per batch on loopback).
   s->server_->set_tcp_nodelay(true);
-  s->InstallRoutes();
+  s->InstallRoutes(pool, dashboard);
   return s;
 }
 
-void CentralServer::InstallRoutes() {
+void CentralServer::InstallRoutes(CentralStorePool& pool, DashboardApi* dashboard) {
+  device_routes_.AddTo(routes_);
+  if (dashboard != nullptr) dashboard->AddRoutes(routes_, pool);
+  AddStaticRoutes(routes_, options_.dashboard_dir);
+
   httplib::Server& srv = *server_;
 
   // Security headers on every answer (dashboard pages, API, device API).
@@ -250,138 +228,16 @@ void CentralServer::InstallRoutes() {
                  req.remote_addr, req.body.size(), res.body.size());
   });
 
-  srv.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content(R"({"ok":true})", kJson);
-  });
-
-  srv.Post(std::string(protocol::kEnrollPath),
-           [this](const httplib::Request& req, httplib::Response& res) {
-             Result<CentralStorePool::Lease> store = pool_.Acquire();
-             if (!store.ok()) {
-               Send(res, ApiResponse::Error(
-                             503, "central store unavailable: " + store.status().message(), 5));
-               return;
-             }
-             ApiResponse a = api_.Enroll(**store, req.body);
-             if (!a.log_note.empty()) spdlog::info("enroll: {}", a.log_note);
-             Send(res, a);
-           });
-
-  srv.Post(std::string(protocol::kBatchesPath), [this](const httplib::Request& req,
-                                                       httplib::Response& res) {
-    if (req.get_header_value("Content-Type") != protocol::kBatchContentType) {
-      Send(res, ApiResponse::Error(
-                    400, "Content-Type must be " + std::string(protocol::kBatchContentType)));
-      return;
-    }
-    // Bounded ingest concurrency: the store serializes writers anyway,
-    // so more parallel batches would only queue on its lock.
-    if (ingests_in_flight_.fetch_add(1) >= options_.max_concurrent_ingests) {
-      ingests_in_flight_.fetch_sub(1);
-      Send(res, ApiResponse::Error(429,
-                                   "central store is busy ingesting; retry after "
-                                   "the Retry-After delay",
-                                   1));
-      return;
-    }
-    struct Release {
-      std::atomic<int>& n;
-      ~Release() { n.fetch_sub(1); }
-    } release{ingests_in_flight_};
-    const auto start = std::chrono::steady_clock::now();
-    Result<CentralStorePool::Lease> store = pool_.Acquire();
-    if (!store.ok()) {
-      Send(res,
-           ApiResponse::Error(503, "central store unavailable: " + store.status().message(), 5));
-      return;
-    }
-    ApiResponse a = api_.Batch(
-        **store, ByteView(reinterpret_cast<const uint8_t*>(req.body.data()), req.body.size()));
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now() - start)
-                        .count();
-    if (a.status == 200) {
-      spdlog::info("batch: {} ({} ms)", a.log_note, ms);
-    } else {
-      spdlog::warn("batch refused {}: {} ({} ms)", a.status, a.log_note, ms);
-    }
-    Send(res, a);
-  });
-
-  srv.Get(std::string(protocol::kDeviceStatePath),
-          [this](const httplib::Request& req, httplib::Response& res) {
-            Result<CentralStorePool::Lease> store = pool_.Acquire();
-            if (!store.ok()) {
-              Send(res, ApiResponse::Error(
-                            503, "central store unavailable: " + store.status().message(), 5));
-              return;
-            }
-            SignedHeaders h{req.get_header_value(std::string(protocol::kDeviceHeader).c_str()),
-                            req.get_header_value(std::string(protocol::kTimestampHeader).c_str()),
-                            req.get_header_value(std::string(protocol::kSignatureHeader).c_str())};
-            ApiResponse a = api_.DeviceState(**store, req.method, req.path, h);
-            if (a.status != 200) spdlog::warn("device state refused {}: {}", a.status, a.log_note);
-            Send(res, a);
-          });
-
-  // The dashboard: static pages and the JSON API (docs/dashboard-api.md).
-  srv.Get("/", [](const httplib::Request&, httplib::Response& res) {
-    res.set_redirect("/dashboard/");
-  });
-  srv.Get(R"(/dashboard(/.*)?)", [this](const httplib::Request& req, httplib::Response& res) {
-    std::string rel = req.path.size() > 10 ? req.path.substr(11) : "";
-    if (req.path == "/dashboard") {
-      res.set_redirect("/dashboard/");
-      return;
-    }
-    std::optional<std::string> file = ResolveStaticPath(options_.dashboard_dir, rel);
-    if (!file) {
-      res.status = 404;
-      res.set_content(protocol::ErrorJson("no such page"), kJson);
-      return;
-    }
-    std::ifstream in(*file, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    res.set_content(ss.str(), MimeTypeFor(*file).c_str());
-  });
-  auto dashboard_api = [this](const httplib::Request& req, httplib::Response& res) {
-    if (dashboard_ == nullptr) {
-      res.status = 404;
-      res.set_content(protocol::ErrorJson("no such endpoint"), kJson);
-      return;
-    }
-    Result<CentralStorePool::Lease> store = pool_.Acquire();
-    if (!store.ok()) {
-      Send(res, ApiResponse::Error(503, "central store unavailable: " + store.status().message(),
-                                   5));
-      return;
-    }
-    DashboardRequest d;
-    d.method = req.method;
-    d.path = req.path;
-    for (const auto& [k, v] : req.params) d.params.emplace(k, v);
-    d.body = req.body;
-    d.content_type = req.get_header_value("Content-Type");
-    d.cookie = req.get_header_value("Cookie");
-    d.csrf_header = req.get_header_value("X-CSRF-Token");
-    d.remote_ip = req.remote_addr;
-    DashboardResponse r = dashboard_->Handle(**store, d);
-    res.status = r.status;
-    for (const auto& [k, v] : r.headers) {
-      if (k == "Set-Cookie") {
-        res.headers.emplace(k, v);
-      } else {
-        res.set_header(k.c_str(), v);
-      }
-    }
-    res.set_content(r.body, r.content_type.c_str());
-    if (!r.log_note.empty() && r.status < 400 && req.method != "GET") {
-      spdlog::info("dashboard: {}", r.log_note);
-    }
+  // Every request of every method goes to the route table (404 / 405 are its).
+  auto dispatch = [this](const httplib::Request& req, httplib::Response& res) {
+    Send(routes_.Dispatch(ToRequest(req)), res);
   };
-  srv.Get(R"(/api/(?!v1/).*)", dashboard_api);
-  srv.Post(R"(/api/(?!v1/).*)", dashboard_api);
+  srv.Get(".*", dispatch);  // and HEAD
+  srv.Post(".*", dispatch);
+  srv.Put(".*", dispatch);
+  srv.Patch(".*", dispatch);
+  srv.Delete(".*", dispatch);
+  srv.Options(".*", dispatch);
 }
 
 Status CentralServer::Bind() {
@@ -403,12 +259,34 @@ Status CentralServer::Bind() {
 }
 
 Status CentralServer::Run() {
-  if (!server_->listen_after_bind()) {
-    return Status::Unavailable("the HTTP server stopped with an error");
+  {
+    std::lock_guard<std::mutex> lock(run_mu_);
+    if (stop_requested_) return Status::Ok();
+    run_started_ = true;
   }
+  const bool ok = server_->listen_after_bind();
+  {
+    std::lock_guard<std::mutex> lock(run_mu_);
+    run_finished_ = true;
+  }
+  run_cv_.notify_all();
+  if (!ok) return Status::Unavailable("the HTTP server stopped with an error");
   return Status::Ok();
 }
 
-void CentralServer::Stop() { server_->stop(); }
+void CentralServer::Stop() {
+  std::unique_lock<std::mutex> lock(run_mu_);
+  stop_requested_ = true;
+  if (!run_started_) return;  // Run() sees the flag and never serves
+  // Run() has begun but httplib may not have reached its loop yet, where a
+  // stop() would be a no-op: call stop() once httplib says it is running (once
+  // only - a second stop() on a closed socket asserts in httplib). httplib
+  // 0.11 has no readiness callback, so this polls; it lasts microseconds.
+  while (!run_finished_ && !server_->is_running()) {
+    run_cv_.wait_for(lock, std::chrono::milliseconds(1));
+  }
+  if (!run_finished_) server_->stop();
+  run_cv_.wait(lock, [this] { return run_finished_; });
+}
 
 }  // namespace feedback::central

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 
 #include "store/test_support.h"
 #include "sync_test_support.h"
@@ -27,6 +29,40 @@ class CurlGlobalEnv : public ::testing::Environment {
   void TearDown() override { curl_global_cleanup(); }
 };
 const auto* const kCurlEnv = ::testing::AddGlobalTestEnvironment(new CurlGlobalEnv);
+
+// A handler that holds its answer until the test opens the gate, so a test can
+// prove the client gave up on its own (the answer was still held when Send
+// returned) without measuring how long that took. Entered() is the event "the
+// request is in flight on the server".
+class Gate {
+ public:
+  void Hold() {
+    std::unique_lock<std::mutex> lock(mu_);
+    entered_ = true;
+    cv_.notify_all();
+    // The cap only keeps a broken test from hanging; the test opens the gate.
+    cv_.wait_for(lock, std::chrono::seconds(60), [this] { return open_; });
+  }
+  bool WaitEntered() {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(60), [this] { return entered_; });
+  }
+  bool open() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return open_;
+  }
+  void Open() {
+    std::lock_guard<std::mutex> lock(mu_);
+    open_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool entered_ = false;
+  bool open_ = false;
+};
 
 // A real httplib server (TLS when a cert is given) on a free loopback port.
 class TestServer {
@@ -196,19 +232,20 @@ TEST_F(CurlTransportTest, ConnectionRefusedIsUnavailable) {
 }
 
 TEST_F(CurlTransportTest, SlowServerHitsTheTotalTimeout) {
+  Gate gate;
   TestServer server;
-  server.server().Get("/slow", [](const httplib::Request&, httplib::Response& res) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(2'500));
+  server.server().Get("/slow", [&gate](const httplib::Request&, httplib::Response& res) {
+    gate.Hold();
     res.set_content("late", "text/plain");
   });
   server.Start();
   auto transport = MakeTransport(server.url("http"), "", /*total_timeout_ms=*/400);
-  const auto start = std::chrono::steady_clock::now();
   Result<HttpResponse> res = transport->Send({"GET", "/slow", {}, "", {}});
-  const auto elapsed = std::chrono::steady_clock::now() - start;
+  // The server is still holding its answer: the client gave up by its timeout.
+  EXPECT_FALSE(gate.open());
+  gate.Open();
   ASSERT_FALSE(res.ok());
   EXPECT_EQ(res.status().code(), Status::Code::kUnavailable);
-  EXPECT_LT(elapsed, std::chrono::milliseconds(2'000));
 }
 
 TEST_F(CurlTransportTest, TruncatedBodyIsUnavailableNotAShortAnswer) {
@@ -238,26 +275,27 @@ TEST_F(CurlTransportTest, TruncatedBodyIsUnavailableNotAShortAnswer) {
 }
 
 TEST_F(CurlTransportTest, StopSignalAbandonsAnInflightTransferAfterTheGrace) {
+  Gate gate;
   TestServer server;
-  server.server().Get("/hang", [](const httplib::Request&, httplib::Response& res) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(3'000));
+  server.server().Get("/hang", [&gate](const httplib::Request&, httplib::Response& res) {
+    gate.Hold();
     res.set_content("late", "text/plain");
   });
   server.Start();
   StopSignal stop(/*grace_ms=*/200);
-  auto transport = MakeTransport(server.url("http"), "", /*total_timeout_ms=*/20'000, &stop);
-  std::thread stopper([&stop] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    stop.RequestStop();
+  // The total timeout is far beyond the gate's cap: only the stop can end it.
+  auto transport = MakeTransport(server.url("http"), "", /*total_timeout_ms=*/600'000, &stop);
+  std::thread stopper([&stop, &gate] {
+    if (gate.WaitEntered()) stop.RequestStop();  // once the request is in flight
   });
-  const auto start = std::chrono::steady_clock::now();
   Result<HttpResponse> res = transport->Send({"GET", "/hang", {}, "", {}});
-  const auto elapsed = std::chrono::steady_clock::now() - start;
+  const bool answered = gate.open();
+  gate.Open();
   stopper.join();
+  EXPECT_FALSE(answered);
   ASSERT_FALSE(res.ok());
   EXPECT_EQ(res.status().code(), Status::Code::kUnavailable);
   EXPECT_NE(res.status().message().find("shutting down"), std::string::npos);
-  EXPECT_LT(elapsed, std::chrono::milliseconds(1'500));
 }
 
 TEST(LoopbackTest, RecognisesLoopbackHosts) {

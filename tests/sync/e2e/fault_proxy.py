@@ -71,7 +71,8 @@ class FaultProxy:
         self.max_per_kind = max_per_kind
         self.counts = {f: 0 for f in FAULTS}
         self.passed = 0
-        self.lock = threading.Lock()
+        self.batch_posts = 0  # batch POSTs seen (faulted or not); see wait_batch_posts
+        self.lock = threading.Condition()
         self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.listener.bind(("127.0.0.1", 0))
@@ -90,6 +91,11 @@ class FaultProxy:
         self.thread = threading.Thread(target=self._accept_loop, daemon=True)
         self.thread.start()
 
+    def wait_batch_posts(self, n, timeout):
+        """Waits until at least n batch POSTs reached the proxy; False at the timeout."""
+        with self.lock:
+            return self.lock.wait_for(lambda: self.batch_posts >= n, timeout)
+
     def stop(self):
         self.stopping = True
         try:
@@ -103,6 +109,8 @@ class FaultProxy:
         with self.lock:
             if self.rng.random() >= self.fault_rate:
                 return None
+            self.batch_posts += 1
+            self.lock.notify_all()
             open_kinds = [f for f in FAULTS if self.counts[f] < self.max_per_kind]
             if not open_kinds:
                 return None
