@@ -240,11 +240,11 @@ TEST_F(CentralSecurityTest, ExpiredOrReusedEnrollmentTokenIsRefused) {
     // Wait for the expiry instant the store recorded (not a guessed margin):
     // the server refuses a token once its clock reaches expires_at.
     CentralDb db(f_.data_dir);
-    const std::vector<std::vector<std::string>> token = db.Rows(
+    const std::vector<std::vector<std::string>> row = db.Rows(
         "SELECT created_at, expires_at FROM enrollment_tokens ORDER BY created_at DESC LIMIT 1", 2);
-    ASSERT_EQ(token.size(), 1u);
-    const int64_t created_at = std::stoll(token[0][0]);
-    const int64_t expires_at = std::stoll(token[0][1]);
+    ASSERT_EQ(row.size(), 1u);
+    const int64_t created_at = std::stoll(row[0][0]);
+    const int64_t expires_at = std::stoll(row[0][1]);
     EXPECT_EQ(expires_at - created_at, 1000);  // --ttl 1s
     const auto expiry = std::chrono::system_clock::time_point(std::chrono::milliseconds(expires_at));
     while (std::chrono::system_clock::now() <= expiry) std::this_thread::sleep_until(expiry);
