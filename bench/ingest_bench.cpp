@@ -116,6 +116,7 @@ class Setup {
 
   CentralStore& store() { return *store_; }
   Ingestor& ingestor() { return *ingestor_; }
+  const Device& device() const { return device_; }
 
  private:
   X25519KeyPair central_key_;
@@ -168,7 +169,8 @@ void BM_DecodeAndPrepare(benchmark::State& state) {
     Result<protocol::DecodedBatch> d = protocol::DecodeBatchForIngest(envelope);
     if (!d.ok()) state.SkipWithError(d.status().ToString().c_str());
     PreparedBatch prepared;
-    Status s = setup.ingestor().PrepareRecords(setup.store(), d->batch, now, prepared);
+    Status s = setup.ingestor().PrepareRecords(setup.store(), setup.device(), d->batch, now,
+                                                 prepared);
     if (!s.ok() || prepared.records.size() != kRecordsPerBatch) state.SkipWithError("prepare");
     benchmark::DoNotOptimize(prepared);
   };

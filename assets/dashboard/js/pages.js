@@ -560,30 +560,36 @@ async function renderDevices(ctx) {
   const silent = devices.filter((x) => x.silent).length;
   const backlog = devices.reduce((a, x) => a + (x.backlog || 0), 0);
   const revoked = devices.filter((x) => x.revoked).length;
+  const clones = devices.filter((x) => x.possible_clone).length;
+  const quarantined = devices.reduce((a, x) => a + (x.records_quarantined || 0), 0);
   ctx.setSubtitle(`${fmtInt(devices.length)} devices · ${scopeText(ctx)} · silent = no sync for ${d.silent_hours} h`);
   const now = d.now ? new Date(d.now).getTime() : Date.now();
   const rows = devices.map((x) => {
-    const status = x.revoked ? ['dot-off', 'Revoked', 'grey'] : x.silent ? ['dot-bad', `Silent ${fmtHours(x.hours_since_batch)}`, 'red'] : x.backlog > 0 ? ['dot-warn', 'Catching up', 'amber'] : ['dot-ok', 'Syncing', 'green'];
-    return el('tr', { class: x.silent ? 'row-alarm' : x.revoked ? 'row-muted' : '', dataset: { deviceId: x.device_id, silent: String(!!x.silent) } },
-      el('td', {}, el('span', { class: `dot ${status[0]}`, attrs: { 'aria-hidden': 'true' } }), chip(status[1], status[2])),
+    const status = x.revoked ? ['dot-off', 'Revoked', 'grey'] : x.possible_clone ? ['dot-bad', 'Possible clone', 'red'] : x.silent ? ['dot-bad', `Silent ${fmtHours(x.hours_since_batch)}`, 'red'] : x.backlog > 0 ? ['dot-warn', 'Catching up', 'amber'] : ['dot-ok', 'Syncing', 'green'];
+    return el('tr', { class: x.silent || x.possible_clone ? 'row-alarm' : x.revoked ? 'row-muted' : '', dataset: { deviceId: x.device_id, silent: String(!!x.silent), possibleClone: String(!!x.possible_clone) } },
+      el('td', {}, el('span', { class: `dot ${status[0]}`, attrs: { 'aria-hidden': 'true' } }), chip(status[1], status[2]),
+        x.possible_clone ? el('span', { class: 'cell-sub', text: `since ${fmtTime(x.possible_clone_at)}: ${x.possible_clone_reason}` }) : null),
       el('td', {}, el('strong', { text: x.hostname || '(no host name)' }), el('span', { class: 'cell-sub mono', text: x.device_id })),
       el('td', {}, siteName(ctx, x.site_id), el('span', { class: 'cell-sub', text: x.kind === 'agent' ? `agent desktop${x.team ? ' · ' + x.team : ''}` : x.kind })),
       el('td', {}, x.last_batch_at ? fmtRelative(x.last_batch_at, now) : 'never', el('span', { class: 'cell-sub', text: fmtTime(x.last_batch_at) })),
       el('td', {}, x.last_seen_at ? fmtRelative(x.last_seen_at, now) : 'never', el('span', { class: 'cell-sub', text: fmtTime(x.last_seen_at) })),
       el('td', { class: 'r' }, el('strong', { text: fmtInt(x.backlog) })),
       el('td', { class: 'r', text: fmtInt(x.records_stored) }),
+      el('td', { class: 'r', text: fmtInt(x.records_quarantined || 0) }),
       el('td', {}, x.last_error ? el('span', { class: 'small', text: x.last_error }) : el('span', { class: 'na', text: 'none' })));
   });
   const table = devices.length ? el('div', { class: 'table-wrap' }, el('table', { class: 'data', attrs: { 'data-testid': 'devices-table' } },
-    el('thead', {}, el('tr', {}, ['Status', 'Device', 'Site', 'Last sync', 'Last seen', 'Backlog', 'Stored', 'Last error'].map((h, i) => el('th', { class: i === 5 || i === 6 ? 'r' : '', text: h })))),
+    el('thead', {}, el('tr', {}, ['Status', 'Device', 'Site', 'Last sync', 'Last seen', 'Backlog', 'Stored', 'Quarantined', 'Last error'].map((h, i) => el('th', { class: i >= 5 && i <= 7 ? 'r' : '', text: h })))),
     el('tbody', {}, rows))) : emptyState('No devices enrolled in your scope yet.');
   return el('div', { class: 'page' },
     el('div', { class: 'tiles' },
       tile('#/devices', devices.length - revoked, 'Active devices', `${revoked} revoked`, 'ok'),
+      tile('#/devices', clones, 'Possible clones', clones ? 'one device key used by two devices? revoke and re-enroll' : 'no sequence conflicts', clones ? 'alarm' : 'ok'),
       tile('#/devices', silent, 'Silent devices', silent ? `no stored batch for ${d.silent_hours} h` : 'every device is syncing', silent ? 'alarm' : 'ok'),
       tile('#/devices', backlog, 'Records waiting', 'backlog on the devices', backlog ? 'warn' : 'ok'),
-      tile('#/devices', devices.reduce((a, x) => a + (x.records_stored || 0), 0), 'Records stored', 'from these devices', 'ok')),
-    card('Devices', 'silent devices first', table));
+      tile('#/devices', devices.reduce((a, x) => a + (x.records_stored || 0), 0), 'Records stored', 'from these devices', 'ok'),
+      tile('#/devices', quarantined, 'Quarantined', 'records kept aside with a reason (feedback-central quarantine)', quarantined ? 'warn' : 'ok')),
+    card('Devices', 'possible clones first, then silent devices', table));
 }
 
 // ---------- Users (admin) ----------

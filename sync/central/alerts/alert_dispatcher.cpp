@@ -21,13 +21,18 @@ using CurlHandle = std::unique_ptr<CURL, CurlDeleter>;
 using SlistHandle = std::unique_ptr<curl_slist, SlistDeleter>;
 
 constexpr long kTimeoutS = 15;
+constexpr std::string_view kCloneEvent = "device.possible_clone";
 constexpr TimeMs kRetryDelaysMs[] = {60'000, 300'000, 1'800'000, 7'200'000,
                                      7'200'000, 7'200'000, 7'200'000};
 
-std::string Link(const FollowUp& f, const AlertRules& rules) {
+std::string DashboardLink(const AlertRules& rules, const std::string& fragment) {
   std::string base = rules.dashboard_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  return base + "/dashboard/#/followups/" + f.followup_id;
+  return base + "/dashboard/#/" + fragment;
+}
+
+std::string Link(const FollowUp& f, const AlertRules& rules) {
+  return DashboardLink(rules, "followups/" + f.followup_id);
 }
 
 // Header values come from our own settings; strip line breaks all the same.
@@ -86,6 +91,30 @@ std::string BuildWebhookJson(const FollowUp& f, const AlertRules& rules) {
   return j.dump();
 }
 
+AlertMessage BuildCloneEmail(const Device& d, const Site& site, const AlertRules& rules) {
+  AlertMessage m;
+  m.link = DashboardLink(rules, "devices");
+  const std::string site_name = site.name.empty() ? d.site_id : site.name;
+  m.subject = OneLine("[Feedback] Possible cloned device key: " + d.device_id + " at " + site_name);
+  m.body = "The device " + d.device_id + " (" + d.kind + (d.hostname.empty() ? "" : ", " + d.hostname) +
+           ") at " + site_name + " was marked \"possible clone\": " + d.possible_clone_reason +
+           ".\r\n\r\nSee the Devices page:\r\n" + m.link + "\r\n\r\n-- feedback-central\r\n";
+  return m;
+}
+
+std::string BuildCloneWebhookJson(const Device& d, const AlertRules& rules) {
+  nlohmann::json j{{"event", "device.possible_clone"},
+                   {"device_id", d.device_id},
+                   {"site_id", d.site_id},
+                   {"kind", d.kind},
+                   {"team", d.team},
+                   {"reason", d.possible_clone_reason},
+                   {"since", d.possible_clone_at ? nlohmann::json(FormatIso8601(*d.possible_clone_at))
+                                                 : nlohmann::json(nullptr)},
+                   {"url", DashboardLink(rules, "devices")}};
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 Status SendSmtp(const std::string& relay_url, const std::string& from, const std::string& to,
                 const AlertMessage& m) {
   CurlHandle curl(curl_easy_init());
@@ -141,6 +170,58 @@ Status PostWebhook(const std::string& url, const std::string& json_body) {
   return Status::Ok();
 }
 
+namespace {
+
+std::string Subject(const Alert& a) {
+  return a.event == kCloneEvent ? "device " + a.device_id : "follow-up " + a.followup_id;
+}
+
+const Site* FindSite(const std::vector<Site>& sites, const std::string& site_id) {
+  for (const Site& s : sites) {
+    if (s.site_id == site_id) return &s;
+  }
+  return nullptr;
+}
+
+// Sends one alert: its message built from the follow-up or the device it names.
+Status Deliver(CentralStore& store, const Alert& a, const Result<AlertRules>& rules,
+               const Result<std::vector<Site>>& sites) {
+  if (!rules.ok()) return rules.status();
+  if (!sites.ok()) return sites.status();
+  std::string site_id;
+  AlertMessage email;
+  std::string webhook;
+  if (a.event == kCloneEvent) {
+    Result<Device> d = store.GetDevice(a.device_id);
+    if (!d.ok()) return d.status();
+    site_id = d->site_id;
+    Site site;
+    site.site_id = site_id;
+    if (const Site* s = FindSite(*sites, site_id)) site = *s;
+    email = BuildCloneEmail(*d, site, *rules);
+    webhook = BuildCloneWebhookJson(*d, *rules);
+  } else {
+    Result<FollowUp> f = store.GetFollowUp(a.followup_id);
+    if (!f.ok()) return f.status();
+    site_id = f->site_id;
+    Site site;
+    site.site_id = site_id;
+    if (const Site* s = FindSite(*sites, site_id)) site = *s;
+    email = BuildEmail(*f, site, *rules);
+    webhook = BuildWebhookJson(*f, *rules);
+  }
+  if (a.kind != "email") return PostWebhook(a.target, webhook);
+  const Site* site = FindSite(*sites, site_id);
+  const std::string relay =
+      site == nullptr || site->mail_relay_url.empty() ? rules->smtp_url : site->mail_relay_url;
+  if (relay.empty()) {
+    return Status::InvalidArgument("no mail relay configured for site " + site_id);
+  }
+  return SendSmtp(relay, rules->mail_from, a.target, email);
+}
+
+}  // namespace
+
 void AlertDispatcher::Start() {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -181,33 +262,15 @@ int AlertDispatcher::RunOnce() {
   Result<AlertRules> rules = (*store)->GetAlertRules();
   Result<std::vector<Site>> sites = (*store)->ListSites();
   for (const Alert& a : *due) {
-    Status sent;
-    Result<FollowUp> f = (*store)->GetFollowUp(a.followup_id);
-    if (!f.ok() || !rules.ok() || !sites.ok()) {
-      sent = !f.ok() ? f.status() : !rules.ok() ? rules.status() : sites.status();
-    } else if (a.kind == "email") {
-      Site site;
-      site.site_id = f->site_id;
-      for (const Site& s : *sites) {
-        if (s.site_id == f->site_id) site = s;
-      }
-      const std::string relay = site.mail_relay_url.empty() ? rules->smtp_url : site.mail_relay_url;
-      if (relay.empty()) {
-        sent = Status::InvalidArgument("no mail relay configured for site " + f->site_id);
-      } else {
-        sent = SendSmtp(relay, rules->mail_from, a.target, BuildEmail(*f, site, *rules));
-      }
-    } else {
-      sent = PostWebhook(a.target, BuildWebhookJson(*f, *rules));
-    }
+    const Status sent = Deliver(**store, a, rules, sites);
     std::optional<TimeMs> retry;
     if (!sent.ok() && a.attempts + 1 < kMaxAlertAttempts) {
       retry = clock_.NowMs() + kRetryDelaysMs[static_cast<size_t>(std::min(a.attempts, 6))];
     }
     if (sent.ok()) {
-      spdlog::info("alerts: {} for follow-up {} sent", a.kind, a.followup_id);
+      spdlog::info("alerts: {} {} for {} sent", a.event, a.kind, Subject(a));
     } else {
-      spdlog::warn("alerts: {} for follow-up {} failed (attempt {}): {}", a.kind, a.followup_id,
+      spdlog::warn("alerts: {} {} for {} failed (attempt {}): {}", a.event, a.kind, Subject(a),
                    a.attempts + 1, sent.message());
     }
     Status fin = (*store)->FinishAlert(a.alert_id, sent.ok(), sent.ok() ? "" : sent.message(),

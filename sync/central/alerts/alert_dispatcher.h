@@ -1,10 +1,10 @@
-// AlertDispatcher: delivers the follow-up alerts that ingest queued in the
-// store (table `alerts`) - e-mail through the site's mail relay (or the
+// AlertDispatcher: delivers the alerts that ingest queued in the store (table
+// `alerts`: a follow-up opened, a device marked possible clone) - e-mail through the site's mail relay (or the
 // global smtp_url) with libcurl SMTP, and webhooks as a libcurl HTTP POST of
 // JSON - from one background thread, so ingest never waits on a mail server.
 // Failed deliveries are retried (1 min, 5 min, 30 min, 2 h, ... up to
-// kMaxAttempts). Messages carry a link to the follow-up, never the customer's
-// comment or contact details.
+// kMaxAttempts). Messages carry a link to the follow-up (or the Devices
+// page), never the customer's comment or contact details.
 //
 // Threading: Start() spawns the thread; Stop() (or the destructor) joins it.
 // Borrows the pool and the clock. curl_global_init must have run (main).
@@ -31,6 +31,9 @@ struct AlertMessage {
 };
 AlertMessage BuildEmail(const FollowUp& followup, const Site& site, const AlertRules& rules);
 std::string BuildWebhookJson(const FollowUp& followup, const AlertRules& rules);
+// The same for a device marked possible clone (Device::possible_clone_*).
+AlertMessage BuildCloneEmail(const Device& device, const Site& site, const AlertRules& rules);
+std::string BuildCloneWebhookJson(const Device& device, const AlertRules& rules);
 
 // Sends one e-mail / webhook; the error names what failed. Never throws.
 Status SendSmtp(const std::string& relay_url, const std::string& from, const std::string& to,

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "capture/epoch_opener.h"
 #include "crypto/key_file.h"
@@ -172,8 +173,12 @@ int RunDevices(const std::string& data_dir, bool as_json) {
                      {"last_seq", d.last_seq},
                      {"backlog", d.backlog},
                      {"records_stored", d.records_stored},
+                     {"records_quarantined", d.records_quarantined},
                      {"last_error", d.last_error},
-                     {"last_error_at", opt(d.last_error_at)}});
+                     {"last_error_at", opt(d.last_error_at)},
+                     {"possible_clone", d.possible_clone_at.has_value()},
+                     {"possible_clone_at", opt(d.possible_clone_at)},
+                     {"possible_clone_reason", d.possible_clone_reason}});
     }
     std::printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return 0;
@@ -182,14 +187,23 @@ int RunDevices(const std::string& data_dir, bool as_json) {
     std::printf("No devices enrolled. Make a token with `feedback-central enroll-token`.\n");
     return 0;
   }
-  std::printf("%-24s %-12s %-6s %-10s %-24s %-24s %8s %8s %-8s %s\n", "DEVICE", "SITE", "KIND",
-              "TEAM", "LAST SEEN", "LAST BATCH", "BACKLOG", "STORED", "REVOKED", "LAST ERROR");
+  std::printf("%-24s %-12s %-6s %-10s %-24s %-24s %8s %8s %8s %-8s %-14s %s\n", "DEVICE", "SITE",
+              "KIND", "TEAM", "LAST SEEN", "LAST BATCH", "BACKLOG", "STORED", "QUARANT.",
+              "REVOKED", "FLAG", "LAST ERROR");
   for (const Device& d : *devices) {
-    std::printf("%-24s %-12s %-6s %-10s %-24s %-24s %8lld %8lld %-8s %s\n", d.device_id.c_str(),
-                d.site_id.c_str(), d.kind.c_str(), d.team.empty() ? "-" : d.team.c_str(),
-                Time(d.last_seen_at).c_str(), Time(d.last_batch_at).c_str(),
-                static_cast<long long>(d.backlog), static_cast<long long>(d.records_stored),
-                d.revoked_at ? "yes" : "no", d.last_error.empty() ? "-" : d.last_error.c_str());
+    std::printf("%-24s %-12s %-6s %-10s %-24s %-24s %8lld %8lld %8lld %-8s %-14s %s\n",
+                d.device_id.c_str(), d.site_id.c_str(), d.kind.c_str(),
+                d.team.empty() ? "-" : d.team.c_str(), Time(d.last_seen_at).c_str(),
+                Time(d.last_batch_at).c_str(), static_cast<long long>(d.backlog),
+                static_cast<long long>(d.records_stored),
+                static_cast<long long>(d.records_quarantined), d.revoked_at ? "yes" : "no",
+                d.possible_clone_at ? "possible clone" : "-",
+                d.last_error.empty() ? "-" : d.last_error.c_str());
+  }
+  for (const Device& d : *devices) {
+    if (!d.possible_clone_at) continue;
+    std::printf("\n%s: possible clone since %s: %s\n", d.device_id.c_str(),
+                FormatIso8601(*d.possible_clone_at).c_str(), d.possible_clone_reason.c_str());
   }
   return 0;
 }
@@ -202,6 +216,47 @@ int RunRevoke(const std::string& data_dir, const std::string& device_id) {
   }
   std::printf("Revoked %s: its batches and requests are refused from now on (403).\n",
               device_id.c_str());
+  return 0;
+}
+
+int RunClearClone(const std::string& data_dir, const std::string& device_id) {
+  Result<std::unique_ptr<SqliteCentralStore>> store = OpenStore(data_dir);
+  if (!store.ok()) return Fail("opening the central store", store.status());
+  if (Status s = (*store)->ClearPossibleClone(device_id); !s.ok()) return Fail("clear-clone", s);
+  std::printf("Cleared the possible-clone mark of %s; its sequence conflicts are counted afresh.\n",
+              device_id.c_str());
+  return 0;
+}
+
+int RunQuarantine(const std::string& data_dir, const std::string& device_id, int limit,
+                  bool as_json) {
+  Result<std::unique_ptr<SqliteCentralStore>> store = OpenStore(data_dir);
+  if (!store.ok()) return Fail("opening the central store", store.status());
+  Result<std::vector<QuarantinedRecord>> rows = (*store)->ListQuarantine(device_id, limit);
+  if (!rows.ok()) return Fail("listing quarantined records", rows.status());
+  if (as_json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const QuarantinedRecord& q : *rows) {
+      out.push_back({{"device_id", q.device_id},
+                     {"site_id", q.site_id},
+                     {"batch_seq", q.batch_seq},
+                     {"record_id", q.record_id},
+                     {"reason", q.reason},
+                     {"received_at", q.received_at}});
+    }
+    std::printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    return 0;
+  }
+  if (rows->empty()) {
+    std::printf("No quarantined records%s.\n",
+                device_id.empty() ? "" : (" from " + device_id).c_str());
+    return 0;
+  }
+  std::printf("%-24s %-24s %-12s %-36s %s\n", "RECEIVED", "DEVICE", "SITE", "RECORD", "REASON");
+  for (const QuarantinedRecord& q : *rows) {
+    std::printf("%-24s %-24s %-12s %-36s %s\n", FormatIso8601(q.received_at).c_str(),
+                q.device_id.c_str(), q.site_id.c_str(), q.record_id.c_str(), q.reason.c_str());
+  }
   return 0;
 }
 
@@ -296,7 +351,21 @@ int RunServe(const ServeFlags& flags) {
   // 3. The endpoints: ingest (opens epoch keys with the HPKE key) and enrollment.
   Bytes hpke_public = hpke->public_key();
   EpochOpener opener(std::move(hpke).value());
-  Ingestor ingestor(opener, SystemClock::Instance());
+  IngestRules rules;
+  rules.max_seq_step = flags.max_seq_step;
+  rules.clone_conflicts = flags.clone_conflicts;
+  for (auto [flag, text, ms] :
+       {std::tuple<const char*, const std::string*, TimeMs*>{"--clone-window", &flags.clone_window,
+                                                              &rules.clone_window_ms},
+        {"--enrollment-skew", &flags.enrollment_skew, &rules.enrollment_skew_ms},
+        {"--future-skew", &flags.future_skew, &rules.future_skew_ms}}) {
+    const long long parsed = ParseDurationMs(*text);
+    if (parsed < 0) {
+      return Fail(std::string(flag) + " '" + *text + "' is not a duration: use e.g. 90s, 10m, 1h, 2d");
+    }
+    *ms = parsed;
+  }
+  Ingestor ingestor(opener, SystemClock::Instance(), rules);
   DeviceApi api(ingestor, SystemClock::Instance(), hpke_public, *pin);
 
   // 4. Bind, announce, serve until a signal.

@@ -28,6 +28,12 @@ struct ServeFlags {
   int max_queued_batches_per_device = 4;
   int max_queued_batches = 256;
   std::string dashboard_dir;  // empty: the default (see DefaultDashboardDir)
+  // The integrity rules (IngestRules; durations as ParseDurationMs reads them).
+  long long max_seq_step = 1000;
+  int clone_conflicts = 3;
+  std::string clone_window = "10m";
+  std::string enrollment_skew = "1h";
+  std::string future_skew = "24h";
 };
 
 struct UserAddFlags {
@@ -53,6 +59,9 @@ int RunEnrollToken(const std::string& data_dir, const std::string& site, const s
                    const std::string& team, const std::string& ttl);
 int RunDevices(const std::string& data_dir, bool json);
 int RunRevoke(const std::string& data_dir, const std::string& device_id);
+int RunClearClone(const std::string& data_dir, const std::string& device_id);
+int RunQuarantine(const std::string& data_dir, const std::string& device_id, int limit,
+                  bool json);
 int RunSurveyPublish(const std::string& data_dir, const std::string& file,
                      const std::vector<std::string>& sites, bool all_sites);
 int RunStaffImport(const std::string& data_dir, const std::string& csv_file,

@@ -1,5 +1,6 @@
 // feedback-central: the central store server and its operator commands.
-//   init, enroll-token, devices, revoke, survey publish, staff import, serve
+//   init, enroll-token, devices, revoke, clear-clone, quarantine, survey publish,
+//   staff import, serve, user, seed
 // main only declares the command line (CLI11) and calls the matching
 // function in central_commands.h; see docs/central.md for the manual.
 #include <csignal>
@@ -53,8 +54,8 @@ int main(int argc, char** argv) {
   // devices
   bool as_json = false;
   auto* devices = app.add_subcommand("devices",
-                                     "List devices: last sync, backlog, last error, "
-                                     "revoked");
+                                     "List devices: last sync, backlog, quarantined, "
+                                     "last error, revoked, possible clone");
   devices->add_option("--data-dir", data_dir, "Data directory")->required();
   devices->add_flag("--json", as_json, "Print JSON instead of a table");
 
@@ -63,6 +64,23 @@ int main(int argc, char** argv) {
   auto* revoke = app.add_subcommand("revoke", "Revoke a device: its requests are refused (403)");
   revoke->add_option("--data-dir", data_dir, "Data directory")->required();
   revoke->add_option("DEVICE", device_id, "Device id (see `devices`)")->required();
+
+  // clear-clone
+  auto* clear_clone = app.add_subcommand(
+      "clear-clone", "Clear a device's \"possible clone\" mark (after checking it is alone)");
+  clear_clone->add_option("--data-dir", data_dir, "Data directory")->required();
+  clear_clone->add_option("DEVICE", device_id, "Device id (see `devices`)")->required();
+
+  // quarantine
+  int limit = 100;
+  auto* quarantine = app.add_subcommand(
+      "quarantine", "List quarantined records, newest first, with the reason");
+  quarantine->add_option("--data-dir", data_dir, "Data directory")->required();
+  quarantine->add_option("--device", device_id, "Only this device's");
+  quarantine->add_option("--limit", limit, "At most this many")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  quarantine->add_flag("--json", as_json, "Print JSON instead of a table");
 
   // survey publish
   std::string file;
@@ -163,6 +181,27 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(8, 1000));
 
+  serve
+      ->add_option("--max-seq-step", serve_flags.max_seq_step,
+                   "A batch's seq may be at most this far above the last accepted one (else 409)")
+      ->capture_default_str()
+      ->check(CLI::Range(1LL, 1LL << 40));
+  serve
+      ->add_option("--clone-conflicts", serve_flags.clone_conflicts,
+                   "This many sequence conflicts within --clone-window mark a possible clone")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  serve->add_option("--clone-window", serve_flags.clone_window, "See --clone-conflicts")
+      ->capture_default_str();
+  serve
+      ->add_option("--enrollment-skew", serve_flags.enrollment_skew,
+                   "Records dated before their device's enrollment by more than this are "
+                   "quarantined")
+      ->capture_default_str();
+  serve
+      ->add_option("--future-skew", serve_flags.future_skew,
+                   "Records dated after the central clock by more than this are quarantined")
+      ->capture_default_str();
   serve->add_option("--dashboard-dir", serve_flags.dashboard_dir,
                     "Static files of the dashboard (default: the installed or source assets)");
 
@@ -221,6 +260,8 @@ int main(int argc, char** argv) {
   if (*token) return RunEnrollToken(data_dir, site, kind, team, ttl);
   if (*devices) return RunDevices(data_dir, as_json);
   if (*revoke) return RunRevoke(data_dir, device_id);
+  if (*clear_clone) return RunClearClone(data_dir, device_id);
+  if (*quarantine) return RunQuarantine(data_dir, device_id, limit, as_json);
   if (*publish) return RunSurveyPublish(data_dir, file, sites, all_sites);
   if (*import) return RunStaffImport(data_dir, csv, staff_site);
   if (*serve) {

@@ -83,7 +83,9 @@ http::Response ListAlerts(Call& call) {
   json list = json::array();
   for (const Alert& a : *alerts) {
     list.push_back({{"alert_id", a.alert_id},
+                    {"event", a.event},
                     {"followup_id", a.followup_id},
+                    {"device_id", a.device_id},
                     {"kind", a.kind},
                     {"target", a.target},
                     {"state", a.state},

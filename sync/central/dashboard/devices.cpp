@@ -1,5 +1,6 @@
 // Device health: GET /api/devices - every device in the caller's scope, the
-// silent ones (no batch for silent_hours) first.
+// possible clones (repeated sequence conflicts) first, then the silent ones
+// (no batch for silent_hours).
 #include <algorithm>
 #include <cstdlib>
 
@@ -42,13 +43,20 @@ http::Response ListDevices(Call& call) {
                     {"last_batch_at", Iso(d.last_batch_at)},
                     {"backlog", d.backlog},
                     {"records_stored", d.records_stored},
+                    {"records_quarantined", d.records_quarantined},
                     {"revoked", d.revoked_at.has_value()},
                     {"last_error", d.last_error},
                     {"silent", silent},
-                    {"hours_since_batch", hours < 0 ? json(nullptr) : json(hours)}});
+                    {"hours_since_batch", hours < 0 ? json(nullptr) : json(hours)},
+                    {"possible_clone", d.possible_clone_at.has_value()},
+                    {"possible_clone_at", Iso(d.possible_clone_at)},
+                    {"possible_clone_reason", d.possible_clone_reason}});
   }
   std::stable_sort(list.begin(), list.end(), [](const json& a, const json& b) {
-    return a["silent"].get<bool>() && !b["silent"].get<bool>();
+    auto rank = [](const json& d) {
+      return d["possible_clone"].get<bool>() ? 0 : d["silent"].get<bool>() ? 1 : 2;
+    };
+    return rank(a) < rank(b);
   });
   if (call.csv()) {
     std::vector<std::vector<std::string>> rows;
@@ -56,11 +64,12 @@ http::Response ListDevices(Call& call) {
       rows.push_back({Num(d["device_id"]), Num(d["site_id"]), Num(d["kind"]), Num(d["team"]),
                       Num(d["hostname"]), Num(d["last_seen_at"]), Num(d["last_batch_at"]),
                       Num(d["backlog"]), Num(d["records_stored"]), Num(d["revoked"]),
-                      Num(d["silent"]), Num(d["last_error"])});
+                      Num(d["silent"]), Num(d["last_error"]), Num(d["records_quarantined"]),
+                      Num(d["possible_clone"])});
     }
     return Csv("devices", {"device_id", "site_id", "kind", "team", "hostname", "last_seen_at",
                            "last_batch_at", "backlog", "records_stored", "revoked", "silent",
-                           "last_error"},
+                           "last_error", "records_quarantined", "possible_clone"},
                rows);
   }
   return Json({{"silent_hours", silent_hours}, {"now", FormatIso8601(now)}, {"devices", list}});

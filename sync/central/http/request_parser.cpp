@@ -3,19 +3,15 @@
 #include <algorithm>
 #include <boost/beast/http/error.hpp>
 #include <cctype>
+#include <optional>
+
+#include "sync/central/http/route_table.h"
 
 namespace feedback::central::http {
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -31,22 +27,17 @@ std::string_view Trim(std::string_view s) {
 
 }  // namespace
 
-std::string PercentDecode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '+') {
-      out += ' ';
-    } else if (c == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 && HexValue(text[i + 2]) >= 0) {
-      out += static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2]));
-      i += 2;
-    } else {
-      out += c;
-    }
-  }
-  return out;
+namespace {
+
+// One query component: '+' is a space, then percent escapes; invalid escapes stay as sent.
+std::string DecodeQueryComponent(std::string_view text) {
+  std::string plus_decoded(text);
+  std::replace(plus_decoded.begin(), plus_decoded.end(), '+', ' ');
+  std::optional<std::string> decoded = PercentDecode(plus_decoded);
+  return decoded ? std::move(*decoded) : plus_decoded;
 }
+
+}  // namespace
 
 std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view query) {
   std::vector<std::pair<std::string, std::string>> out;
@@ -57,9 +48,9 @@ std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view que
     if (part.empty()) continue;
     const size_t eq = part.find('=');
     if (eq == std::string_view::npos) {
-      out.emplace_back(PercentDecode(part), "");
+      out.emplace_back(DecodeQueryComponent(part), "");
     } else {
-      out.emplace_back(PercentDecode(part.substr(0, eq)), PercentDecode(part.substr(eq + 1)));
+      out.emplace_back(DecodeQueryComponent(part.substr(0, eq)), DecodeQueryComponent(part.substr(eq + 1)));
     }
   }
   return out;

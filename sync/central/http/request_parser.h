@@ -33,9 +33,8 @@ struct ParserLimits {
   std::function<size_t(std::string_view path)> body_limit;
 };
 
-// Percent-decodes a query component ('+' is a space); invalid escapes stay as sent.
-std::string PercentDecode(std::string_view text);
-// "a=1&b=x%20y" -> {{"a","1"},{"b","x y"}}.
+// "a=1&b=x%20y+z" -> {{"a","1"},{"b","x y z"}} ('+' is a space; a component with
+// an invalid escape is kept as sent, through route_table.h's PercentDecode).
 std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view query);
 
 class RequestParser final : public boost::beast::http::basic_parser<true> {

@@ -37,6 +37,16 @@ std::string UsableId(std::string_view id) {
   return !id.empty() && id.size() <= protocol::kMaxIdBytes ? std::string(id) : std::string();
 }
 
+// A 409 also says where the device's sequence stands, so it can renumber in one step.
+ApiResponse WithLastSeq(ApiResponse a, int64_t last_seq) {
+  json answer = json::parse(a.body, nullptr, /*allow_exceptions=*/false);
+  if (answer.is_object()) {
+    answer["last_seq"] = last_seq;
+    a.body = answer.dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  return a;
+}
+
 std::string RecordIdOf(const json& pub) {
   auto it = pub.find("id");
   if (it != pub.end() && it->is_string()) return UsableId(it->get_ref<const std::string&>());
@@ -133,8 +143,9 @@ Result<std::shared_ptr<const SurveyDefinition>> Ingestor::Survey(CentralStore& s
   return shared;
 }
 
-Status Ingestor::PrepareRecord(CentralStore& store, protocol::Batch& batch, size_t i, TimeMs now,
-                               SurveyMemo& survey, PreparedBatch& out) {
+Status Ingestor::PrepareRecord(CentralStore& store, const Device& device, protocol::Batch& batch,
+                               size_t i, TimeMs now, SurveyMemo& survey, RosterMemo& roster,
+                               PreparedBatch& out) {
   protocol::BatchRecord& in = batch.records[i];
   ByteView sealed_epoch_key;
   for (const protocol::BatchEpoch& e : batch.epochs) {
@@ -210,6 +221,22 @@ Status Ingestor::PrepareRecord(CentralStore& store, protocol::Batch& batch, size
   }
   const SurveyDefinition& definition = *survey.definition;
   if (Status v = ValidateRecord(definition, record); !v.ok()) return quarantine(v.message());
+  // Who served whom, and when: a valid record may still not be this device's to tell.
+  if (!record.staff_id.empty()) {
+    auto it = roster.find(record.staff_id);
+    if (it == roster.end()) {
+      Result<std::optional<StaffRow>> entry = store.FindStaff(record.staff_id);
+      if (!entry.ok()) return entry.status();
+      it = roster.emplace(record.staff_id, std::move(entry).value()).first;
+    }
+    if (auto problem = StaffProblem(device, record.staff_id, it->second)) {
+      return quarantine(*std::move(problem));
+    }
+  }
+  if (auto problem =
+          RecordTimeProblem(device, record.started_at, record.submitted_at, now, rules_)) {
+    return quarantine(*std::move(problem));
+  }
 
   record.received_at = now;
   PreparedRecord& p = out.records.emplace_back();
@@ -229,14 +256,30 @@ Status Ingestor::PrepareRecord(CentralStore& store, protocol::Batch& batch, size
   return Status::Ok();
 }
 
-Status Ingestor::PrepareRecords(CentralStore& store, protocol::Batch& batch, TimeMs now,
-                                PreparedBatch& out) {
+Status Ingestor::PrepareRecords(CentralStore& store, const Device& device, protocol::Batch& batch,
+                                TimeMs now, PreparedBatch& out) {
   out.records.reserve(batch.records.size());
   SurveyMemo survey;
+  RosterMemo roster;
   for (size_t i = 0; i < batch.records.size(); ++i) {
-    FEEDBACK_RETURN_IF_ERROR(PrepareRecord(store, batch, i, now, survey, out));
+    FEEDBACK_RETURN_IF_ERROR(PrepareRecord(store, device, batch, i, now, survey, roster, out));
   }
   return Status::Ok();
+}
+
+ApiResponse Ingestor::Conflict(DeviceStore& store, const std::string& device_id,
+                               const std::string& message, int64_t last_seq, TimeMs now) {
+  Result<bool> marked =
+      store.NoteSeqConflict(device_id, "409 " + message, now, rules_.clone_conflicts,
+                            rules_.clone_window_ms,
+                            PossibleCloneReason(rules_.clone_conflicts, rules_.clone_window_ms));
+  ApiResponse a = WithLastSeq(ApiResponse::Error(409, message), last_seq);
+  if (!marked.ok()) {
+    a.log_note = message + "; the conflict could not be counted: " + marked.status().message();
+  } else if (*marked) {
+    a.log_note = message + "; device marked possible clone, alert queued";
+  }
+  return a;
 }
 
 ApiResponse Ingestor::HandleBatch(CentralStore& store, ByteView body, IngestTimings* timings) {
@@ -272,15 +315,8 @@ ApiResponse Ingestor::HandleBatch(CentralStore& store, ByteView body, IngestTimi
       (void)store.NoteDeviceError(device_id, std::to_string(status) + " " + message, now);
       return ApiResponse::Error(status, message);
     };
-    // 409 also says where the device's sequence stands, so it can renumber in one step.
     auto conflict = [&](const std::string& message, int64_t last_seq) {
-      ApiResponse a = refuse(409, message);
-      json answer = json::parse(a.body, nullptr, /*allow_exceptions=*/false);
-      if (answer.is_object()) {
-        answer["last_seq"] = last_seq;
-        a.body = answer.dump(-1, ' ', false, json::error_handler_t::replace);
-      }
-      return a;
+      return Conflict(store, device_id, message, last_seq, now);
     };
     if (device->revoked_at) {
       return refuse(403, tag + ": device was revoked at " + FormatIso8601(*device->revoked_at) +
@@ -308,6 +344,12 @@ ApiResponse Ingestor::HandleBatch(CentralStore& store, ByteView body, IngestTimi
                           std::to_string(device->last_seq),
                       device->last_seq);
     }
+    // A seq far ahead would burn every number below it for the real device.
+    // Refused like a conflict (the daemon renumbers from "last_seq"), but not
+    // counted as one: it is no sign of a second device.
+    if (auto jump = SeqStepProblem(device->last_seq, batch.seq, rules_.max_seq_step)) {
+      return WithLastSeq(refuse(409, tag + ": " + *jump), device->last_seq);
+    }
 
     // 4. Open and validate every record (outside the write transaction).
     PreparedBatch prepared;
@@ -319,7 +361,7 @@ ApiResponse Ingestor::HandleBatch(CentralStore& store, ByteView body, IngestTimi
     prepared.backlog = batch.backlog;
     prepared.received_at = now;
     phase_start = std::chrono::steady_clock::now();
-    if (Status s = PrepareRecords(store, batch, now, prepared); !s.ok()) {
+    if (Status s = PrepareRecords(store, *device, batch, now, prepared); !s.ok()) {
       if (s.code() == Status::Code::kPermissionDenied) return refuse(403, tag + ": " + s.message());
       return ApiResponse::Error(503, "central store unavailable: " + s.message(), 5);
     }

@@ -24,6 +24,7 @@
 #include "protocol/batch_codec.h"
 #include "sync/central/ingest/api_response.h"
 #include "sync/central/store/central_store.h"
+#include "sync/central/ingest/ingest_rules.h"
 
 namespace feedback::central {
 
@@ -37,19 +38,21 @@ struct IngestTimings {
 
 class Ingestor {
  public:
-  Ingestor(EpochOpener& opener, const Clock& clock) : opener_(opener), clock_(clock) {}
+  Ingestor(EpochOpener& opener, const Clock& clock, IngestRules rules = {})
+      : opener_(opener), clock_(clock), rules_(rules) {}
 
   // The answer to one batch body. Never throws. `timings` (optional) receives
   // the time spent per phase, for benchmarks.
   ApiResponse HandleBatch(CentralStore& store, ByteView body, IngestTimings* timings = nullptr);
 
   // Step 4 of HandleBatch, exposed for benchmarks and tests: opens and validates every
-  // record of a decoded, authenticated batch (moving its parsed records out)
-  // into out.records / out.quarantine. PermissionDenied when a record names
-  // another device or site (the batch is refused); any other error is the
-  // store's (503).
-  Status PrepareRecords(CentralStore& store, protocol::Batch& batch, TimeMs now,
-                        PreparedBatch& out);
+  // record of a decoded batch authenticated as `device` (moving its parsed
+  // records out) into out.records / out.quarantine; a record whose staff id or
+  // times break the IngestRules is quarantined with the reason.
+  // PermissionDenied when a record names another device or site (the batch is
+  // refused); any other error is the store's (503).
+  Status PrepareRecords(CentralStore& store, const Device& device, protocol::Batch& batch,
+                        TimeMs now, PreparedBatch& out);
 
  private:
   // The published definition of (survey_id, version), cached (published
@@ -66,11 +69,19 @@ class Ingestor {
   // adds it to exactly one of out.records / out.quarantine.
   // A non-OK Status refuses the whole batch (another device's or site's
   // record: PermissionDenied; the store failed: anything else).
-  Status PrepareRecord(CentralStore& store, protocol::Batch& batch, size_t i, TimeMs now,
-                       SurveyMemo& survey, PreparedBatch& out);
+  // The roster entries a batch's records named, looked up once per batch.
+  using RosterMemo = std::map<std::string, std::optional<StaffRow>>;
+  Status PrepareRecord(CentralStore& store, const Device& device, protocol::Batch& batch,
+                       size_t i, TimeMs now, SurveyMemo& survey, RosterMemo& roster,
+                       PreparedBatch& out);
+  // The answer to a sequence conflict: 409 with "last_seq", and the conflict
+  // counted towards the device's possible-clone mark.
+  ApiResponse Conflict(DeviceStore& store, const std::string& device_id,
+                       const std::string& message, int64_t last_seq, TimeMs now);
 
   EpochOpener& opener_;
   const Clock& clock_;
+  const IngestRules rules_;
   std::mutex surveys_mu_;
   std::map<std::pair<std::string, int>, std::shared_ptr<const SurveyDefinition>> surveys_;
 };

@@ -29,7 +29,9 @@ struct AlertRules {
 // One queued alert delivery (e-mail or webhook) of one follow-up.
 struct Alert {
   std::string alert_id;
-  std::string followup_id;
+  std::string event = "followup.opened";  // or "device.possible_clone"
+  std::string followup_id;                // followup.opened
+  std::string device_id;                  // device.possible_clone
   std::string kind;    // "email" | "webhook"
   std::string target;  // recipient address or webhook URL
   std::string state;   // "pending" | "sent" | "failed"

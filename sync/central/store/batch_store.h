@@ -9,8 +9,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/bytes.h"
+#include "core/clock.h"
 #include "core/result.h"
 #include "protocol/messages.h"
 #include "sync/central/store/prepared_batch.h"
@@ -22,6 +24,16 @@ struct StoredBatch {
   int64_t seq = 0;
   Bytes digest;
   std::string answer_json;
+};
+
+// A quarantined record as operators see it (`feedback-central quarantine`).
+struct QuarantinedRecord {
+  std::string device_id;
+  std::string site_id;
+  int64_t batch_seq = 0;
+  std::string record_id;
+  std::string reason;
+  TimeMs received_at = 0;
 };
 
 // What CommitBatch did.
@@ -46,6 +58,11 @@ class BatchStore {
   // follow-ups for the records that are new, the batch row with its answer,
   // and the device's last seq / backlog / last batch time.
   virtual Result<CommitOutcome> CommitBatch(const PreparedBatch& batch) = 0;
+
+  // The newest `limit` quarantined records (of one device when device_id is
+  // not empty), newest first.
+  virtual Result<std::vector<QuarantinedRecord>> ListQuarantine(const std::string& device_id,
+                                                                int limit) = 0;
 };
 
 }  // namespace feedback::central

@@ -43,6 +43,11 @@ struct Device {
   int64_t records_stored = 0;
   std::string last_error;  // empty when the last request succeeded
   std::optional<TimeMs> last_error_at;
+  int64_t records_quarantined = 0;
+  // Set when repeated sequence conflicts suggest two devices share this key
+  // (NoteSeqConflict); cleared by RevokeDevice and ClearPossibleClone.
+  std::optional<TimeMs> possible_clone_at;
+  std::string possible_clone_reason;
 };
 
 class DeviceStore {
@@ -58,7 +63,8 @@ class DeviceStore {
                                       ByteView public_key, const std::string& hostname,
                                       const std::string& new_device_id, TimeMs now) = 0;
 
-  // NotFound for an unknown id.
+  // NotFound for an unknown id. RevokeDevice also clears a possible-clone
+  // mark (the key is dead; the operator has acted).
   virtual Result<Device> GetDevice(const std::string& device_id) = 0;
   virtual Result<std::vector<Device>> ListDevices() = 0;
   virtual Status RevokeDevice(const std::string& device_id, TimeMs now) = 0;
@@ -66,6 +72,18 @@ class DeviceStore {
   virtual Status NoteDeviceSeen(const std::string& device_id, TimeMs now) = 0;
   virtual Status NoteDeviceError(const std::string& device_id, const std::string& error,
                                  TimeMs now) = 0;
+  // A sequence conflict (409) of a device, in one transaction: `error` becomes
+  // its last error, the conflict is kept, and when `conflicts` of them fall
+  // within `window_ms` of now and the device is not marked yet, it is marked
+  // possible clone with `clone_reason` and one alert per configured channel
+  // (webhook; e-mail to every active admin with an address) is queued.
+  // Returns true when this call marked the device.
+  virtual Result<bool> NoteSeqConflict(const std::string& device_id, const std::string& error,
+                                       TimeMs now, int conflicts, TimeMs window_ms,
+                                       const std::string& clone_reason) = 0;
+  // Clears the possible-clone mark and forgets the device's conflicts.
+  // NotFound for an unknown id.
+  virtual Status ClearPossibleClone(const std::string& device_id) = 0;
 
   // What GET /api/v1/device/state returns for a device.
   virtual Result<protocol::DeviceState> DeviceState(const Device& device) = 0;

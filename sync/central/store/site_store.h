@@ -75,6 +75,9 @@ class SiteStore {
   // Replaces the roster of every site that appears in rows, in one transaction.
   virtual Status ImportStaff(const std::vector<StaffRow>& rows) = 0;
   virtual Result<std::vector<StaffRow>> ListStaff() = 0;
+  // The roster entry of staff_id (ids are unique across sites); nullopt when
+  // it is on no roster.
+  virtual Result<std::optional<StaffRow>> FindStaff(const std::string& staff_id) = 0;
 };
 
 }  // namespace feedback::central

@@ -84,10 +84,11 @@ inline std::vector<char*> Argv(std::vector<std::string>& args) {
   return argv;
 }
 
-// Runs `feedback-central ARGS...` to completion, with `stdin_text` on its stdin.
-inline CliResult RunCli(std::vector<std::string> args, const std::string& stdin_text = "") {
+// Runs `BINARY ARGS...` to completion, with `stdin_text` on its stdin.
+inline CliResult RunBinary(const std::string& binary, std::vector<std::string> args,
+                           const std::string& stdin_text = "") {
   TempDir io;
-  args.insert(args.begin(), CentralBinary());
+  args.insert(args.begin(), binary);
   {
     std::ofstream in(io.File("in"), std::ios::binary);
     in << stdin_text;
@@ -108,6 +109,11 @@ inline CliResult RunCli(std::vector<std::string> args, const std::string& stdin_
   r.out = ReadAll(io.File("out"));
   r.err = ReadAll(io.File("err"));
   return r;
+}
+
+// Runs `feedback-central ARGS...` to completion, with `stdin_text` on its stdin.
+inline CliResult RunCli(std::vector<std::string> args, const std::string& stdin_text = "") {
+  return RunBinary(CentralBinary(), std::move(args), stdin_text);
 }
 
 // Initializes a data directory; returns the CLI output (with the password).

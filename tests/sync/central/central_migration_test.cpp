@@ -82,6 +82,14 @@ TEST_F(CentralMigrationTest, V2StoreGainsSummariesThatEqualRawRecords) {
   SqliteCentralStore& s = **store;
   EXPECT_EQ(Int("SELECT MAX(version) FROM schema_migrations"), 6);
   EXPECT_EQ(Int("SELECT COUNT(*) FROM records"), records);
+  // Migration 5: each device's quarantined count from the quarantine table, no
+  // device marked, every queued alert a follow-up alert.
+  EXPECT_EQ(Int("SELECT COUNT(*) FROM devices d WHERE records_quarantined != "
+                "(SELECT COUNT(*) FROM quarantine q WHERE q.device_id = d.device_id)"),
+            0);
+  EXPECT_EQ(Int("SELECT COUNT(*) FROM devices WHERE possible_clone_at IS NOT NULL"), 0);
+  EXPECT_EQ(Int("SELECT COUNT(*) FROM alerts WHERE event != 'followup.opened' OR device_id != ''"),
+            0);
   // Every grain of the summaries holds every response once.
   for (const char* grain : {"d", "w", "m"}) {
     EXPECT_EQ(Int(std::string("SELECT SUM(count) FROM summary_responses WHERE grain = '") + grain +

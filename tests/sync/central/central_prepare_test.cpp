@@ -86,6 +86,12 @@ class CentralPrepareTest : public ::testing::Test {
     sealer_ = std::make_unique<EpochSealer>(
         EpochSealer::Create(central.public_key(), SystemClock::Instance()).value());
     opener_ = std::make_unique<EpochOpener>(std::move(central));
+    // The records below name rep-1 and are dated after the device's enrollment.
+    ASSERT_TRUE(store_->ImportStaff({{"rep-1", "Rep One", "", "store-1"}}).ok());
+    device_.device_id = "kiosk-1";
+    device_.site_id = "store-1";
+    device_.kind = "kiosk";
+    device_.enrolled_at = 1'699'999'000'000;
     ingestor_ = std::make_unique<Ingestor>(*opener_, SystemClock::Instance());
   }
 
@@ -122,7 +128,7 @@ class CentralPrepareTest : public ::testing::Test {
   PreparedBatch Prepare(const protocol::DecodedBatch& decoded) {
     protocol::Batch batch = decoded.batch;
     PreparedBatch out;
-    EXPECT_TRUE(ingestor_->PrepareRecords(*store_, batch, 1'700'000'099'000, out).ok());
+    EXPECT_TRUE(ingestor_->PrepareRecords(*store_, device_, batch, 1'700'000'099'000, out).ok());
     return out;
   }
 
@@ -131,6 +137,7 @@ class CentralPrepareTest : public ::testing::Test {
   std::unique_ptr<EpochSealer> sealer_;
   std::unique_ptr<EpochOpener> opener_;
   std::unique_ptr<Ingestor> ingestor_;
+  Device device_;
   UuidGenerator ids_{SystemClock::Instance()};
 };
 
@@ -160,8 +167,8 @@ TEST_F(CentralPrepareTest, RecordsReadStraightArePreparedAsFromJson) {
   // Quarantined: unknown survey, unpublished version, an answer out of range,
   // a hidden question answered, sealed fields that do not open, sealed text
   // that is not JSON, sealed text the tree reads differently (whitespace,
-  // an unknown question), sealed text that fails half-merged, a text-only
-  // answer in the public part.
+  // an unknown question), sealed text that fails half-merged, a rep on no
+  // roster, a date after tomorrow, a text-only answer in the public part.
   r = Record(9);
   r.survey_id = "nope";
   add(r);
@@ -183,6 +190,13 @@ TEST_F(CentralPrepareTest, RecordsReadStraightArePreparedAsFromJson) {
   // Merged in part (the text) before the hero fails: PublicPart takes it out again.
   const std::string half = R"({"hero":5,"text":{"comment":"merged first"}})";
   add(Record(6), &half);
+  // The integrity rules: a rep on no roster, a record dated after tomorrow.
+  r = Record(9);
+  r.staff_id = "ghost";
+  add(r);
+  r = Record(9);
+  r.submitted_at = 1'800'000'000'000;
+  add(r);
   r = Record(9);
   protocol::BatchRecord leaky = Seal(r, b);
   leaky.pub["answers"].push_back({{"q", "comment"}});  // no number, no choices: canonical form
@@ -199,7 +213,7 @@ TEST_F(CentralPrepareTest, RecordsReadStraightArePreparedAsFromJson) {
   const PreparedBatch a = Prepare(*straight);
   const PreparedBatch want = Prepare(*from_json);
   EXPECT_EQ(want.records.size(), 4u);
-  EXPECT_EQ(want.quarantine.size(), 9u);
+  EXPECT_EQ(want.quarantine.size(), 11u);
   EXPECT_EQ(Describe(a).dump(2), Describe(want).dump(2));
 }
 

@@ -477,17 +477,37 @@ BEGIN
 END;
 )sql";
 
+// Issue 12: devices cannot lie about who served whom. Sequence conflicts are
+// kept per device (the clone rule counts them in a window, and the count must
+// survive restarts and be shared by every central process), the Devices page
+// shows the possible-clone mark and how many records were quarantined, and
+// the alert queue carries device alerts besides follow-up alerts.
+constexpr std::string_view kSchemaV5 = R"sql(
+ALTER TABLE devices ADD COLUMN records_quarantined BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE devices ADD COLUMN possible_clone_at BIGINT;
+ALTER TABLE devices ADD COLUMN possible_clone_reason TEXT NOT NULL DEFAULT '';
+UPDATE devices SET records_quarantined =
+  (SELECT COUNT(*) FROM quarantine q WHERE q.device_id = devices.device_id);
+CREATE TABLE seq_conflicts (
+  device_id TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+CREATE INDEX seq_conflicts_device ON seq_conflicts(device_id, at);
+ALTER TABLE alerts ADD COLUMN event TEXT NOT NULL DEFAULT 'followup.opened';
+ALTER TABLE alerts ADD COLUMN device_id TEXT NOT NULL DEFAULT '';
+)sql";
+
 // Issue 12: user names are case-insensitive ("SM1" and "sm1" are one user;
 // SqliteCentralStore::Open refuses an old store where two differ only in case,
 // see sqlite_user_names.h), and enrollment looks devices up by public key (a
-// revoked key may not enroll again). Version 5 is left to the ingest rules.
+// revoked key may not enroll again).
 constexpr std::string_view kSchemaV6 = R"sql(
 CREATE UNIQUE INDEX users_username_folded ON users(lower(username));
 CREATE INDEX devices_public_key ON devices(public_key);
 DELETE FROM login_failures;
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations = {{
+constexpr std::array<Migration, 6> kMigrations = {{
     {1,
      "central store: sites, users, devices, batches, records, rollups, surveys, staff, "
      "hero stories, follow-ups",
@@ -502,12 +522,17 @@ constexpr std::array<Migration, 5> kMigrations = {{
      kSchemaV3},
     {4, "follow-up and hero-story tallies kept by triggers, for the overview's counts",
      kSchemaV4},
+    {5,
+     "integrity: sequence conflicts, possible-clone mark and quarantined count per device, "
+     "device alerts",
+     kSchemaV5},
     {6, "case-insensitive user names; devices by public key", kSchemaV6},
 }};
 
 constexpr std::string_view kDeviceColumns =
     "device_id, site_id, kind, team, hostname, public_key, enrolled_at, revoked_at, "
-    "last_seen_at, last_batch_at, last_seq, backlog, records_stored, last_error, last_error_at";
+    "last_seen_at, last_batch_at, last_seq, backlog, records_stored, last_error, last_error_at, "
+    "records_quarantined, possible_clone_at, possible_clone_reason";
 
 std::optional<int64_t> OptInt(const Statement& s, int col) {
   if (s.ColumnIsNull(col)) return std::nullopt;
@@ -769,6 +794,9 @@ Result<Device> SqliteCentralStore::ReadDevice(Statement& s) {
   d.records_stored = s.ColumnInt(12);
   d.last_error = s.ColumnText(13);
   d.last_error_at = OptInt(s, 14);
+  d.records_quarantined = s.ColumnInt(15);
+  d.possible_clone_at = OptInt(s, 16);
+  d.possible_clone_reason = s.ColumnText(17);
   return d;
 }
 
@@ -794,15 +822,113 @@ Result<std::vector<Device>> SqliteCentralStore::ListDevices() {
   return out;
 }
 
+namespace {
+Status UnknownDevice(const std::string& device_id) {
+  return Status::NotFound("unknown device '" + device_id +
+                          "'; `feedback-central devices` lists the enrolled ones");
+}
+}  // namespace
+
 Status SqliteCentralStore::RevokeDevice(const std::string& device_id, TimeMs now) {
+  Transaction txn(db_);
+  FEEDBACK_RETURN_IF_ERROR(txn.Begin());
   FEEDBACK_ASSIGN_OR_RETURN(Statement s,
-                            db_.Prepare("UPDATE devices SET revoked_at = COALESCE(revoked_at, ?) "
+                            db_.Prepare("UPDATE devices SET revoked_at = COALESCE(revoked_at, ?), "
+                                        "possible_clone_at = NULL, possible_clone_reason = '' "
                                         "WHERE device_id = ?"));
   FEEDBACK_RETURN_IF_ERROR(s.Bind(1, now).Bind(2, device_id).Run());
-  if (db_.Changes() == 0) {
-    return Status::NotFound("unknown device '" + device_id +
-                            "'; `feedback-central devices` lists the enrolled ones");
+  if (db_.Changes() == 0) return UnknownDevice(device_id);
+  FEEDBACK_ASSIGN_OR_RETURN(Statement forget,
+                            db_.Prepare("DELETE FROM seq_conflicts WHERE device_id = ?"));
+  FEEDBACK_RETURN_IF_ERROR(forget.Bind(1, device_id).Run());
+  return txn.Commit();
+}
+
+Status SqliteCentralStore::ClearPossibleClone(const std::string& device_id) {
+  Transaction txn(db_);
+  FEEDBACK_RETURN_IF_ERROR(txn.Begin());
+  FEEDBACK_ASSIGN_OR_RETURN(Statement s,
+                            db_.Prepare("UPDATE devices SET possible_clone_at = NULL, "
+                                        "possible_clone_reason = '' WHERE device_id = ?"));
+  FEEDBACK_RETURN_IF_ERROR(s.Bind(1, device_id).Run());
+  if (db_.Changes() == 0) return UnknownDevice(device_id);
+  FEEDBACK_ASSIGN_OR_RETURN(Statement forget,
+                            db_.Prepare("DELETE FROM seq_conflicts WHERE device_id = ?"));
+  FEEDBACK_RETURN_IF_ERROR(forget.Bind(1, device_id).Run());
+  return txn.Commit();
+}
+
+Result<bool> SqliteCentralStore::NoteSeqConflict(const std::string& device_id,
+                                                 const std::string& error, TimeMs now,
+                                                 int conflicts, TimeMs window_ms,
+                                                 const std::string& clone_reason) {
+  Transaction txn(db_);
+  FEEDBACK_RETURN_IF_ERROR(txn.Begin());
+  FEEDBACK_RETURN_IF_ERROR(NoteDeviceError(device_id, error, now));
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement forget, db_.Prepare("DELETE FROM seq_conflicts WHERE device_id = ? AND at <= ?"));
+  FEEDBACK_RETURN_IF_ERROR(forget.Bind(1, device_id).Bind(2, now - window_ms).Run());
+  FEEDBACK_ASSIGN_OR_RETURN(Statement keep,
+                            db_.Prepare("INSERT INTO seq_conflicts(device_id, at) VALUES (?, ?)"));
+  FEEDBACK_RETURN_IF_ERROR(keep.Bind(1, device_id).Bind(2, now).Run());
+  // Marks the device only once: a second mark would raise a second alert.
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement mark,
+      db_.Prepare("UPDATE devices SET possible_clone_at = ?, possible_clone_reason = ? "
+                  "WHERE device_id = ? AND possible_clone_at IS NULL AND revoked_at IS NULL "
+                  "AND (SELECT COUNT(*) FROM seq_conflicts WHERE device_id = ?) >= ? "
+                  "RETURNING site_id"));
+  mark.Bind(1, now).Bind(2, clone_reason).Bind(3, device_id).Bind(4, device_id).Bind(5, conflicts);
+  FEEDBACK_ASSIGN_OR_RETURN(bool marked, mark.Step());
+  if (marked) {
+    const std::string site_id = mark.ColumnText(0);
+    mark.Reset();  // no read cursor may stay open at COMMIT (see CachedStatement)
+    FEEDBACK_RETURN_IF_ERROR(QueueCloneAlertsLocked(device_id, site_id, now));
   }
+  FEEDBACK_RETURN_IF_ERROR(txn.Commit());
+  return marked;
+}
+
+Status SqliteCentralStore::QueueCloneAlertsLocked(const std::string& device_id,
+                                                  const std::string& site_id, TimeMs now) {
+  FEEDBACK_ASSIGN_OR_RETURN(AlertRules rules, GetAlertRules());
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement alert,
+      db_.Prepare("INSERT INTO alerts(alert_id, event, followup_id, device_id, kind, target, "
+                  "state, attempts, next_attempt_at, created_at) "
+                  "VALUES (?, 'device.possible_clone', '', ?, ?, ?, 'pending', 0, ?, ?)"));
+  auto queue = [&](const char* kind, const std::string& target) {
+    alert.Reset();
+    return alert.Bind(1, ids_.NextV7().ToString())
+        .Bind(2, device_id)
+        .Bind(3, kind)
+        .Bind(4, target)
+        .Bind(5, now)
+        .Bind(6, now)
+        .Run();
+  };
+  if (!rules.webhook_url.empty()) FEEDBACK_RETURN_IF_ERROR(queue("webhook", rules.webhook_url));
+  if (!rules.email_enabled) return Status::Ok();
+  FEEDBACK_ASSIGN_OR_RETURN(Statement relay,
+                            db_.Prepare("SELECT mail_relay_url FROM sites WHERE site_id = ?"));
+  relay.Bind(1, site_id);
+  FEEDBACK_ASSIGN_OR_RETURN(bool has_site, relay.Step());
+  const bool has_relay = !rules.smtp_url.empty() || (has_site && !relay.ColumnText(0).empty());
+  relay.Reset();
+  if (!has_relay) return Status::Ok();
+  // A cloned key is the operators' business: every active admin with an address.
+  std::vector<std::string> admins;
+  {
+    FEEDBACK_ASSIGN_OR_RETURN(
+        Statement s, db_.Prepare("SELECT email FROM users WHERE role = 'admin' AND disabled = 0 "
+                                 "AND email != '' ORDER BY username"));
+    while (true) {
+      FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      admins.push_back(s.ColumnText(0));
+    }
+  }
+  for (const std::string& to : admins) FEEDBACK_RETURN_IF_ERROR(queue("email", to));
   return Status::Ok();
 }
 
@@ -818,6 +944,25 @@ Status SqliteCentralStore::NoteDeviceError(const std::string& device_id, const s
                             db_.Prepare("UPDATE devices SET last_error = ?, last_error_at = ?, "
                                         "last_seen_at = ? WHERE device_id = ?"));
   return s.Bind(1, error.substr(0, 500)).Bind(2, now).Bind(3, now).Bind(4, device_id).Run();
+}
+
+Result<std::vector<QuarantinedRecord>> SqliteCentralStore::ListQuarantine(
+    const std::string& device_id, int limit) {
+  FEEDBACK_ASSIGN_OR_RETURN(
+      Statement s,
+      db_.Prepare(std::string("SELECT device_id, site_id, batch_seq, record_id, reason, "
+                              "received_at FROM quarantine") +
+                  (device_id.empty() ? "" : " WHERE device_id = ?") +
+                  " ORDER BY quarantine_id DESC LIMIT " + std::to_string(std::max(limit, 0))));
+  if (!device_id.empty()) s.Bind(1, device_id);
+  std::vector<QuarantinedRecord> out;
+  while (true) {
+    FEEDBACK_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    out.push_back({s.ColumnText(0), s.ColumnText(1), s.ColumnInt(2), s.ColumnText(3),
+                   s.ColumnText(4), s.ColumnInt(5)});
+  }
+  return out;
 }
 
 // --- Batches -----------------------------------------------------------------------
@@ -1138,14 +1283,16 @@ Result<CommitOutcome> SqliteCentralStore::WriteBatchLocked(const PreparedBatch& 
   FEEDBACK_ASSIGN_OR_RETURN(
       CachedStatement upd,
       Cached("UPDATE devices SET last_seq = ?, backlog = ?, last_batch_at = ?, "
-                  "last_seen_at = ?, records_stored = records_stored + ?, last_error = '', "
+                  "last_seen_at = ?, records_stored = records_stored + ?, "
+                  "records_quarantined = records_quarantined + ?, last_error = '', "
                   "last_error_at = NULL WHERE device_id = ?"));
   FEEDBACK_RETURN_IF_ERROR(upd->Bind(1, b.seq)
                                .Bind(2, b.backlog)
                                .Bind(3, b.received_at)
                                .Bind(4, b.received_at)
                                .Bind(5, out.ack.stored)
-                               .Bind(6, b.device_id)
+                               .Bind(6, out.ack.quarantined)
+                               .Bind(7, b.device_id)
                                .Run());
   out.kind = CommitOutcome::Kind::kStored;
   return out;
@@ -1253,6 +1400,17 @@ Status SqliteCentralStore::ImportStaff(const std::vector<StaffRow>& rows) {
     FEEDBACK_RETURN_IF_ERROR(s);
   }
   return txn.Commit();
+}
+
+Result<std::optional<StaffRow>> SqliteCentralStore::FindStaff(const std::string& staff_id) {
+  FEEDBACK_ASSIGN_OR_RETURN(
+      CachedStatement s,
+      Cached("SELECT staff_id, display_name, team, site_id FROM staff WHERE staff_id = ?"));
+  s->Bind(1, staff_id);
+  FEEDBACK_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::optional<StaffRow>();
+  return std::optional<StaffRow>(
+      StaffRow{s->ColumnText(0), s->ColumnText(1), s->ColumnText(2), s->ColumnText(3)});
 }
 
 Result<protocol::DeviceState> SqliteCentralStore::DeviceState(const Device& device) {

@@ -43,12 +43,19 @@ class SqliteCentralStore final : public CentralStore {
   Status NoteDeviceSeen(const std::string& device_id, TimeMs now) override;
   Status NoteDeviceError(const std::string& device_id, const std::string& error,
                          TimeMs now) override;
+  Result<bool> NoteSeqConflict(const std::string& device_id, const std::string& error, TimeMs now,
+                               int conflicts, TimeMs window_ms,
+                               const std::string& clone_reason) override;
+  Status ClearPossibleClone(const std::string& device_id) override;
+  Result<std::vector<QuarantinedRecord>> ListQuarantine(const std::string& device_id,
+                                                        int limit) override;
   Result<std::optional<StoredBatch>> FindBatch(const std::string& device_id, int64_t seq) override;
   Result<CommitOutcome> CommitBatch(const PreparedBatch& batch) override;
   Status PublishSurvey(const SurveyVersion& survey, const std::vector<std::string>& site_ids,
                        bool all_sites) override;
   Result<SurveyVersion> GetSurvey(const std::string& survey_id, int version) override;
   Status ImportStaff(const std::vector<StaffRow>& rows) override;
+  Result<std::optional<StaffRow>> FindStaff(const std::string& staff_id) override;
   Result<protocol::DeviceState> DeviceState(const Device& device) override;
 
   // Dashboard (sqlite_dashboard_store.cpp).
@@ -143,6 +150,9 @@ class SqliteCentralStore final : public CentralStore {
                             const std::string& site_id, const std::string& team,
                             const AlertRules& rules, TimeMs now);
   Result<FollowUp> ReadFollowUp(Statement& stmt);
+  // Inside NoteSeqConflict: the alerts of a device just marked possible clone.
+  Status QueueCloneAlertsLocked(const std::string& device_id, const std::string& site_id,
+                                TimeMs now);
   // Every site id when a rollup query will read the summaries without a site
   // filter (they are bound so the (grain, site_id, period) key is used); else
   // empty, without reading anything.

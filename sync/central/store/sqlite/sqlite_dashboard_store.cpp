@@ -210,7 +210,7 @@ HeroStory ReadStory(const Statement& s) {
 
 constexpr std::string_view kAlertColumns =
     "alert_id, followup_id, kind, target, state, attempts, next_attempt_at, last_error, "
-    "created_at, sent_at";
+    "created_at, sent_at, event, device_id";
 
 Alert ReadAlert(const Statement& s) {
   Alert a;
@@ -224,6 +224,8 @@ Alert ReadAlert(const Statement& s) {
   a.last_error = s.ColumnText(7);
   a.created_at = s.ColumnInt(8);
   a.sent_at = OptInt(s, 9);
+  a.event = s.ColumnText(10);
+  a.device_id = s.ColumnText(11);
   return a;
 }
 
