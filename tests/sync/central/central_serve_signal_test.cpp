@@ -8,11 +8,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-// glibc 2.36's <sys/pidfd.h> lacks extern "C" (fixed in 2.37): without it
-// C++ looks for a mangled pidfd_open and the link fails.
-extern "C" {
-#include <sys/pidfd.h>
-}
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,7 +50,9 @@ Ending SignalServeAfter(const std::string& data_dir, std::chrono::milliseconds d
     ADD_FAILURE() << "posix_spawn " << argv[0] << " failed: " << rc;
     return e;
   }
-  const int pidfd = pidfd_open(pid, 0);
+  // pidfd_open through syscall(2): Debian 12's <sys/pidfd.h> declares it
+  // without C linkage for C++.
+  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
   if (delay.count() > 0) std::this_thread::sleep_for(delay);  // when to signal, not a wait
   kill(pid, SIGTERM);
   pollfd p{pidfd, POLLIN, 0};
