@@ -1,5 +1,5 @@
-// Fuzz target for the dashboard's JSON API in process (DashboardApi::Handle,
-// the code behind every /api/ request), on a real SQLite store in a temp
+// Fuzz target for the dashboard's JSON API in process (DashboardApi's routes
+// in a route table, the code behind every /api/ request), on a real SQLite store in a temp
 // folder seeded with two sites, records, stories and follow-ups. Input fields
 // (split by 0x1f): who (admin session / site manager of site-01 / the fuzzed
 // cookie and CSRF header), method, path, query string ("k=v&k2=v2", as the
@@ -16,20 +16,23 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/bytes.h"
 #include "core/clock.h"
 #include "fuzz_common.h"
 #include "protocol/sha256.h"
+#include "sync/central/cli/seed.h"
 #include "sync/central/dashboard/dashboard_api.h"
 #include "sync/central/dashboard/password_hash.h"
-#include "sync/central/cli/seed.h"
+#include "sync/central/http/route_table.h"
 #include "sync/central/store/sqlite/sqlite_central_store.h"
+#include "sync/central/store/store_pool.h"
 
 using feedback::fuzz::Check;
 using feedback::fuzz::Fields;
@@ -48,16 +51,21 @@ struct Dashboard {
   std::string dir;
   fb::FakeClock clock{1'767'225'600'000};  // 2026-01-01T00:00:00Z
   std::unique_ptr<central::SqliteCentralStore> store;
+  std::unique_ptr<central::CentralStorePool> pool;  // the stores the routes lease
   std::unique_ptr<central::DashboardApi> api;
+  central::http::RouteTable routes;
   Login admin{"fuzz-admin", "admin-cookie-0123456789", "admin-csrf-0123456789"};
   Login manager{"fuzz-manager", "manager-cookie-0123456789", "manager-csrf-0123456789"};
 };
 
 void EnsureSession(Dashboard& d, const Login& login) {
-  const std::string hash =
-      fb::protocol::Sha256Hex(fb::AsBytes(login.cookie_value));
+  const std::string hash = fb::protocol::Sha256Hex(fb::AsBytes(login.cookie_value));
   if (d.store->GetSession(hash, d.clock.NowMs(), 3'600'000).ok()) return;
-  central::Session s{hash, login.username, login.csrf, d.clock.NowMs(), d.clock.NowMs(),
+  central::Session s{hash,
+                     login.username,
+                     login.csrf,
+                     d.clock.NowMs(),
+                     d.clock.NowMs(),
                      d.clock.NowMs() + 3'600'000};
   Check(d.store->CreateSession(s).ok());
 }
@@ -92,20 +100,29 @@ Dashboard& TheDashboard() {
     central::DashboardOptions options;
     options.secure_cookie = false;
     d->api = std::make_unique<central::DashboardApi>(d->clock, options);
+    const std::string db_path = d->dir + "/central.db";
+    d->pool = std::make_unique<central::CentralStorePool>(
+        [db_path]() -> fb::Result<std::unique_ptr<central::CentralStore>> {
+          FEEDBACK_ASSIGN_OR_RETURN(std::unique_ptr<central::SqliteCentralStore> s,
+                                    central::SqliteCentralStore::Open(db_path));
+          return std::unique_ptr<central::CentralStore>(std::move(s));
+        },
+        1);
+    d->api->AddRoutes(d->routes, *d->pool);
     std::atexit([] { std::filesystem::remove_all(TheDashboard().dir); });
     return d;
   }();
   return *dash;
 }
 
-std::map<std::string, std::string> ParseQuery(std::string_view q) {
-  std::map<std::string, std::string> params;
+std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view q) {
+  std::vector<std::pair<std::string, std::string>> params;
   while (!q.empty()) {
     const size_t amp = q.find('&');
     const std::string_view pair = q.substr(0, amp);
     const size_t eq = pair.find('=');
-    params.emplace(std::string(pair.substr(0, eq)),
-                   eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1)));
+    params.emplace_back(std::string(pair.substr(0, eq)),
+                        eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1)));
     q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
   }
   return params;
@@ -125,12 +142,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Dashboard& d = TheDashboard();
   Fields in(data, size);
   const uint8_t who = in.NextByte() % 3;
-  central::DashboardRequest req;
+  central::http::Request req;
   static const char* const kMethods[] = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"};
   req.method = kMethods[in.NextByte() % 6];
   req.path = std::string(in.Next());
-  req.params = ParseQuery(in.Next());
-  req.content_type = std::string(in.Next());
+  const std::string_view query = in.Next();
+  req.target = query.empty() ? req.path : req.path + "?" + std::string(query);
+  req.query = ParseQuery(query);
+  req.headers.emplace_back("content-type", std::string(in.Next()));
   req.body = std::string(in.Next());
   req.remote_ip = "127.0.0.1";
   const Login* login = nullptr;
@@ -138,15 +157,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (who == 1) login = &d.manager;
   if (login != nullptr) {
     EnsureSession(d, *login);
-    req.cookie = std::string(central::kSessionCookie) + "=" + login->cookie_value;
-    req.csrf_header = login->csrf;
+    req.headers.emplace_back("cookie",
+                             std::string(central::kSessionCookie) + "=" + login->cookie_value);
+    req.headers.emplace_back("x-csrf-token", login->csrf);
   } else {
-    req.cookie = std::string(in.Next());
-    req.csrf_header = std::string(in.Rest());
+    req.headers.emplace_back("cookie", std::string(in.Next()));
+    req.headers.emplace_back("x-csrf-token", std::string(in.Rest()));
   }
   const bool scoped = who == 1 && ManagerScopedToSite01(d);
 
-  central::DashboardResponse r = d.api->Handle(*d.store, req);
+  const central::http::Response r = d.routes.Dispatch(std::move(req));
 
   static const std::set<int> kStatuses = {200, 201, 204, 400, 401, 403, 404, 405,
                                           409, 413, 415, 422, 429, 500, 503};

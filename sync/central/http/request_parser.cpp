@@ -50,7 +50,8 @@ std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view que
     if (eq == std::string_view::npos) {
       out.emplace_back(DecodeQueryComponent(part), "");
     } else {
-      out.emplace_back(DecodeQueryComponent(part.substr(0, eq)), DecodeQueryComponent(part.substr(eq + 1)));
+      out.emplace_back(DecodeQueryComponent(part.substr(0, eq)),
+                       DecodeQueryComponent(part.substr(eq + 1)));
     }
   }
   return out;
@@ -149,8 +150,7 @@ size_t RequestParser::on_body_impl(View body, beast::error_code& ec) {
   return Append(std::string_view(body.data(), body.size()), ec) ? body.size() : 0;
 }
 
-void RequestParser::on_chunk_header_impl(std::uint64_t size, View,
-                                         beast::error_code& ec) {
+void RequestParser::on_chunk_header_impl(std::uint64_t size, View, beast::error_code& ec) {
   // Beast counts chunk sizes against body_limit too; this makes the rule
   // explicit and independent of it: the announced chunk must fit.
   if (size > body_limit_bytes_ - std::min(body_limit_bytes_, request_.body.size())) {
