@@ -81,8 +81,8 @@ TEST(MessagesTest, DeviceStateWithARepeatedIdIsRefused) {
   EXPECT_NE(staff.status().message().find("staff_id 's1' twice"), std::string::npos)
       << staff.status().message();
   const Result<DeviceState> story = ParseDeviceState(
-      R"({"surveys":[],"roster":[],"hero_stories":[{"story_id":"h1","story":"a"},
-          {"story_id":"h1","story":"b"}]})");
+      R"({"surveys":[],"roster":[],"hero_stories":[{"story_id":"h1","story":"a","published_at":1},
+          {"story_id":"h1","story":"b","published_at":2}]})");
   ASSERT_FALSE(story.ok());
   EXPECT_NE(story.status().message().find("story_id 'h1' twice"), std::string::npos)
       << story.status().message();
