@@ -35,7 +35,6 @@ import json
 import os
 import random
 import re
-import shutil
 import signal
 import sqlite3
 import sys
@@ -312,20 +311,8 @@ def main():
         traceback.print_exc()
         code = 2
     finally:
-        for proc in e2e.PROCS:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-        if code == 2:
-            for name in sorted(os.listdir(work)):
-                if name.endswith(".log"):
-                    with open(os.path.join(work, name), errors="replace") as f:
-                        tail = f.readlines()[-15:]
-                    print(f"--- last lines of {name} ---\n{''.join(tail)}", flush=True)
-        if args.keep or code == 2:
+        if e2e.finish(work, code != 2, args.keep, tail_lines=15):
             print(f"work folder kept: {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
     return code
 
 

@@ -17,7 +17,6 @@ import http.client
 import json
 import os
 import selectors
-import shutil
 import socket
 import sqlite3
 import subprocess
@@ -281,18 +280,7 @@ def main():
     finally:
         if attack is not None:
             attack.stop()
-        for proc in e2e.PROCS:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-        if not ok:
-            for name in sorted(os.listdir(work)):
-                if name.endswith(".log"):
-                    with open(os.path.join(work, name), errors="replace") as f:
-                        tail = f.readlines()[-20:]
-                    print(f"--- last lines of {name} ---\n{''.join(tail)}", flush=True)
-        if ok and not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
+        e2e.finish(work, ok, args.keep, tail_lines=20)
     return 0
 
 

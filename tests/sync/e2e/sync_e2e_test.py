@@ -464,6 +464,26 @@ SCENARIOS = {"faults": scenario_faults, "kill-central": scenario_kill_central,
              "kill-sync": scenario_kill_sync, "survey": scenario_survey, "pin": scenario_pin}
 
 
+
+def finish(work, ok, keep, tail_lines=25):
+    """Ends a run: kills every process still in PROCS; on failure prints the last
+    lines of each log in `work` and keeps the folder; on success removes it
+    unless `keep`. Returns whether the folder was kept."""
+    for proc in PROCS:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    if not ok:
+        for name in sorted(os.listdir(work)):
+            if name.endswith(".log"):
+                with open(os.path.join(work, name), errors="replace") as f:
+                    tail = f.readlines()[-tail_lines:]
+                print(f"--- last lines of {name} ---\n{''.join(tail)}", flush=True)
+    if ok and not keep:
+        shutil.rmtree(work, ignore_errors=True)
+        return False
+    return True
+
 def main():
     global ARGS
     p = argparse.ArgumentParser()
@@ -482,18 +502,7 @@ def main():
         log(f"RESULT {ARGS.scenario}: {json.dumps(result)}")
         ok = True
     finally:
-        for proc in PROCS:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-        if not ok:
-            for name in sorted(os.listdir(work)):
-                if name.endswith(".log"):
-                    with open(os.path.join(work, name), errors="replace") as f:
-                        tail = f.readlines()[-25:]
-                    print(f"--- last lines of {name} ---\n{''.join(tail)}", flush=True)
-        if ok and not ARGS.keep:
-            shutil.rmtree(work, ignore_errors=True)
+        finish(work, ok, ARGS.keep)
     return 0
 
 
