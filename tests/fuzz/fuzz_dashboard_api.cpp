@@ -10,12 +10,10 @@
 // scope of docs/dashboard-api.md. Sessions are made directly in the store
 // (no scrypt per input) and remade when an input logged one out. Must never
 // crash, hang or leak.
-#include <stdlib.h>
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -25,6 +23,7 @@
 
 #include "core/bytes.h"
 #include "core/clock.h"
+#include "fuzz_central_store.h"
 #include "fuzz_common.h"
 #include "protocol/sha256.h"
 #include "sync/central/cli/seed.h"
@@ -73,18 +72,10 @@ void EnsureSession(Dashboard& d, const Login& login) {
 Dashboard& TheDashboard() {
   static Dashboard* dash = [] {
     auto* d = new Dashboard;
-    char tmpl[] = "/tmp/fuzz_dashboard_api.XXXXXX";
-    Check(mkdtemp(tmpl) != nullptr);
-    d->dir = tmpl;
-    auto store = central::SqliteCentralStore::Open(d->dir + "/central.db");
-    Check(store.ok());
-    d->store = std::move(store).value();
-    central::SeedOptions seed;
-    seed.records = 300;
-    seed.sites = 2;
-    seed.days = 14;
-    seed.end_ms = d->clock.NowMs();
-    Check(central::SeedStore(*d->store, seed, [](int64_t) {}).ok());
+    feedback::fuzz::SeededStore& seeded =
+        feedback::fuzz::OpenSeededStore("fuzz_dashboard_api", 300, 14, d->clock.NowMs());
+    d->dir = seeded.dir;
+    d->store = std::move(seeded.store);
     auto hash = central::HashPassword("fuzz-password");
     Check(hash.ok());
     central::User admin;
@@ -109,7 +100,6 @@ Dashboard& TheDashboard() {
         },
         1);
     d->api->AddRoutes(d->routes, *d->pool);
-    std::atexit([] { std::filesystem::remove_all(TheDashboard().dir); });
     return d;
   }();
   return *dash;

@@ -14,11 +14,9 @@
 // a 200 batch answer accounts for every record exactly once
 // (stored + duplicates + quarantined = records) and sending it again stores
 // nothing new. Must never crash, hang or leak.
-#include <stdlib.h>
 
 #include <cstddef>
 #include <cstdint>
-#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -29,14 +27,15 @@
 #include "core/clock.h"
 #include "crypto/ed25519_private_key.h"
 #include "crypto/x25519_key_pair.h"
+#include "fuzz_central_store.h"
 #include "fuzz_common.h"
 #include "protocol/batch_codec.h"
 #include "protocol/enrollment_token.h"
 #include "protocol/messages.h"
 #include "protocol/request_signing.h"
+#include "sync/central/cli/seed.h"
 #include "sync/central/ingest/device_api.h"
 #include "sync/central/ingest/ingestor.h"
-#include "sync/central/cli/seed.h"
 #include "sync/central/store/sqlite/sqlite_central_store.h"
 
 using feedback::fuzz::Check;
@@ -65,44 +64,39 @@ struct Central {
 Central& TheCentral() {
   static Central* c = [] {
     auto* central = new Central;
-    char tmpl[] = "/tmp/fuzz_device_api.XXXXXX";
-    Check(mkdtemp(tmpl) != nullptr);
-    central->dir = tmpl;
-    auto store = central::SqliteCentralStore::Open(central->dir + "/central.db");
-    Check(store.ok());
-    central->store = std::move(store).value();
-    central::SeedOptions seed;
-    seed.records = 200;
-    seed.sites = 2;
-    seed.days = 7;
-    seed.end_ms = central->clock.NowMs();
-    Check(central::SeedStore(*central->store, seed, [](int64_t) {}).ok());
+    feedback::fuzz::SeededStore& seeded =
+        feedback::fuzz::OpenSeededStore("fuzz_device_api", 200, 7, central->clock.NowMs());
+    central->dir = seeded.dir;
+    central->store = std::move(seeded.store);
     auto hpke = fb::X25519KeyPair::FromPrivateKey(fb::Bytes(32, 0x11));
     Check(hpke.ok());
     const fb::Bytes hpke_public = hpke->public_key();
     central->opener.emplace(std::move(hpke).value());
     central->ingestor = std::make_unique<central::Ingestor>(*central->opener, central->clock);
-    central->api = std::make_unique<central::DeviceApi>(*central->ingestor, central->clock,
-                                                        hpke_public, kPin);
+    central->api =
+        std::make_unique<central::DeviceApi>(*central->ingestor, central->clock, hpke_public, kPin);
     // Enroll the device that mode 2 and mode 4 sign with.
     auto key = fb::Ed25519PrivateKey::FromSeed(fb::Bytes(32, 0x22));
     Check(key.ok());
     central->device_key.emplace(std::move(key).value());
     auto token = fb::protocol::GenerateEnrollmentToken(kPin);
     Check(token.ok());
-    central::EnrollmentTokenRow row{fb::protocol::TokenSecretHash(token->secret), "site-01",
-                                    "kiosk", "", central->clock.NowMs(),
+    central::EnrollmentTokenRow row{fb::protocol::TokenSecretHash(token->secret),
+                                    "site-01",
+                                    "kiosk",
+                                    "",
+                                    central->clock.NowMs(),
                                     central->clock.NowMs() + 3'600'000};
     Check(central->store->InsertEnrollmentToken(row).ok());
     fb::protocol::EnrollRequest req{token->SecretText(), central->device_key->public_key_bytes(),
                                     "kiosk", "fuzz"};
-    central::ApiResponse enrolled = central->api->Enroll(*central->store, fb::protocol::ToJson(req));
+    central::ApiResponse enrolled =
+        central->api->Enroll(*central->store, fb::protocol::ToJson(req));
     Check(enrolled.status == 200);
     auto answer = fb::protocol::ParseEnrollResponse(enrolled.body);
     Check(answer.ok());
     central->device_id = answer->device_id;
     central->site_id = answer->site_id;
-    std::atexit([] { std::filesystem::remove_all(TheCentral().dir); });
     return central;
   }();
   return *c;
@@ -122,7 +116,8 @@ void Batch(Central& c, fb::ByteView body, size_t records) {
   if (r.status != 200) return;
   auto ack = fb::protocol::ParseBatchAck(r.body);
   Check(ack.ok());
-  if (records > 0) Check(ack->stored + ack->duplicates + ack->quarantined == static_cast<int64_t>(records));
+  if (records > 0)
+    Check(ack->stored + ack->duplicates + ack->quarantined == static_cast<int64_t>(records));
 }
 
 }  // namespace
